@@ -1,0 +1,100 @@
+"""Settings for CoP, read from the environment so one build runs anywhere."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("COP_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'cop.sqlite'}")
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Development defaults; every setting can come from the environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    COP_INDEX_DIR = os.environ.get("COP_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    COP_UPLOAD_DIR = os.environ.get("COP_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    COP_COMMUNITY_NAME = os.environ.get("COP_COMMUNITY_NAME", "Northbridge Work-Based Learning Community")
+    COP_DEFAULT_TIMEZONE = os.environ.get("COP_DEFAULT_TIMEZONE", "America/Chicago")
+    COP_INVITATION_DAYS = int(os.environ.get("COP_INVITATION_DAYS", "14"))
+    COP_RESET_TOKEN_SECONDS = int(os.environ.get("COP_RESET_TOKEN_SECONDS", "3600"))
+    # Werkzeug's default (scrypt) in real deployments; tests use a cheaper method.
+    COP_PASSWORD_METHOD = os.environ.get("COP_PASSWORD_METHOD", "scrypt")
+
+    # Mail: "file" writes .eml files under MAIL_DIR; "smtp" sends through MAIL_SERVER.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_DIR = os.environ.get("MAIL_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CoP <no-reply@cop.example>")
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+
+    # Flask-Limiter: memory per process by default; point at Redis so limits hold across workers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "cop")
+    RATELIMIT_HEADERS_ENABLED = True
+    COP_SIGNIN_LIMIT = os.environ.get("COP_SIGNIN_LIMIT", "10 per minute;50 per hour")
+    COP_RESET_LIMIT = os.environ.get("COP_RESET_LIMIT", "5 per minute;20 per hour")
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; no expiry surprises mid-form
+
+
+class ProductionConfig(Config):
+    """Secure cookies and no default secret: create_app refuses to start without SECRET_KEY."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+
+
+class TestConfig(Config):
+    """Used by the test suite; the fixtures override paths per test."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    COP_PASSWORD_METHOD = "pbkdf2:sha256:1000"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_BACKEND = "file"
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}
+
+
+def config_from_env() -> type[Config]:
+    """The configuration class named by COP_ENV (development by default)."""
+    return CONFIGS.get(os.environ.get("COP_ENV", "development"), Config)

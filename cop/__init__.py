@@ -1,0 +1,57 @@
+"""CoP: the private home of an employer community of practice on work-based learning."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import DEFAULT_SECRET_KEY, Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app: settings, extensions, cross-cutting concerns, then one blueprint per feature."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class or config_from_env())
+    app.config.update(overrides)
+    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
+        raise RuntimeError("Refusing to start in production with the default SECRET_KEY; set SECRET_KEY.")
+
+    _ensure_local_folders(app)
+
+    from cop import cli, errors, mail, security, text
+    from cop.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    mail.init_app(app)
+    text.init_app(app)
+    cli.init_app(app)
+
+    from cop import auth, home, members, orgs
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(auth.bp, url_prefix="/auth")
+    app.register_blueprint(members.bp, url_prefix="/members")
+    app.register_blueprint(orgs.bp, url_prefix="/orgs")
+    auth.init_app(app)
+    return app
+
+
+def _ensure_local_folders(app: Flask) -> None:
+    """The embedded defaults (SQLite file, mail and upload folders) live under instance/; make them exist."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    for key in ("MAIL_DIR", "COP_UPLOAD_DIR"):
+        Path(app.config[key]).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,47 @@
+"""Accounts: sign in and out, join, invitations, password reset, own settings; private by default."""
+
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user
+
+bp = Blueprint("auth", __name__)
+
+PUBLIC_ENDPOINTS = {"static"}
+
+
+def public(view):
+    """Mark a view as reachable without an approved account (everything else requires one)."""
+    view.is_public = True
+    return view
+
+
+def init_app(app):
+    from cop.auth.models import MemberStatus, User
+    from cop.extensions import db, login_manager
+
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = "Please sign in to see the community."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(login_id: str):
+        # The id carries the session token: a rotated token refuses every older session and cookie.
+        user_id, _, token = (login_id or "").partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.session_token != token or user.status is not MemberStatus.active:
+            return None
+        return user
+
+    @app.before_request
+    def _require_member():
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if view is None or request.endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False):
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.signin", next=request.full_path.rstrip("?")))
+        return None
+
+
+from cop.auth import views  # noqa: E402,F401

@@ -1,0 +1,253 @@
+"""Membership rules: joining, approval, invitations, passwords and ending sessions."""
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from cop.auth.models import (Invitation, MemberStatus, Role, User, hash_token, new_session_token,
+                             normalize_email)
+from cop.extensions import db, utcnow
+from cop.mail import send_mail
+from cop.orgs.models import Organization, OrgKind
+
+# Checked against when no account matches, so a sign-in for an unknown address costs the same time.
+_DUMMY_HASH_CACHE: dict[str, str] = {}
+
+
+class MembershipError(ValueError):
+    """A rule said no; the message is safe to show to the person."""
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["COP_PASSWORD_METHOD"])
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["COP_PASSWORD_METHOD"]
+    if method not in _DUMMY_HASH_CACHE:
+        _DUMMY_HASH_CACHE[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return _DUMMY_HASH_CACHE[method]
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account whose password matches, whatever its status; None otherwise (in constant-ish time)."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def end_all_sessions(user: User) -> None:
+    """A new session token invalidates every session and remember-me cookie this person holds."""
+    user.session_token = new_session_token()
+
+
+def facilitators() -> list[User]:
+    return db.session.scalars(
+        sa.select(User).where(User.role == Role.facilitator, User.status == MemberStatus.active).order_by(User.name)
+    ).all()
+
+
+def request_to_join(*, name: str, email: str, password: str, organization: Organization | None,
+                    new_org_name: str = "", new_org_kind: str = "", note: str = "") -> User | None:
+    """A pending account that a facilitator approves or declines.
+
+    When the address already has an account nothing is created and its owner gets a note instead, so
+    the answer on screen never reveals whether an address is registered.
+    """
+    existing = find_user_by_email(email)
+    if existing is not None:
+        send_mail(existing.email, "Someone asked to join with your address", "join_existing", user=existing,
+                  signin_url=url_for("auth.signin", _external=True),
+                  reset_url=url_for("auth.reset_request", _external=True))
+        return None
+    if organization is None and not new_org_name.strip():
+        raise MembershipError("Choose your organization, or name it if it is not listed.")
+    user = User(
+        name=name.strip(), email=email, password_hash=hash_password(password), organization=organization,
+        requested_org_name=None if organization else new_org_name.strip(),
+        requested_org_kind=None if organization else (new_org_kind or OrgKind.member_company.value),
+        join_note=note.strip(), status=MemberStatus.pending, role=Role.member,
+        timezone=current_app.config["COP_DEFAULT_TIMEZONE"],
+    )
+    db.session.add(user)
+    db.session.flush()
+    for facilitator in facilitators():
+        send_mail(facilitator.email, f"Request to join: {user.name}", "join_request_facilitator",
+                  facilitator=facilitator, applicant=user,
+                  queue_url=url_for("members.requests", _external=True))
+    send_mail(user.email, "We received your request to join", "join_received", user=user)
+    return user
+
+
+def approve_request(user: User, by: User) -> User:
+    """Activate a pending account, creating its organization first when the applicant named a new one."""
+    if user.status is not MemberStatus.pending:
+        raise MembershipError("Only pending requests can be approved.")
+    if user.organization is None:
+        from cop.orgs.services import create_organization
+
+        name = (user.requested_org_name or "").strip()
+        org = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.lower()))
+        user.organization = org or create_organization(
+            name=name, kind=OrgKind(user.requested_org_kind or OrgKind.member_company.value))
+    user.status = MemberStatus.active
+    user.decided_at = utcnow()
+    user.decided_by_id = by.id
+    send_mail(user.email, "Welcome to the community", "join_approved", user=user,
+              signin_url=url_for("auth.signin", _external=True))
+    return user
+
+
+def decline_request(user: User, by: User, reason: str = "") -> User:
+    if user.status is not MemberStatus.pending:
+        raise MembershipError("Only pending requests can be declined.")
+    user.status = MemberStatus.declined
+    user.decided_at = utcnow()
+    user.decided_by_id = by.id
+    end_all_sessions(user)
+    send_mail(user.email, "About your request to join", "join_declined", user=user, reason=reason.strip())
+    return user
+
+
+def suspend_member(user: User, by: User) -> User:
+    if user.id == by.id:
+        raise MembershipError("You cannot suspend yourself.")
+    if user.status is not MemberStatus.active:
+        raise MembershipError("Only active members can be suspended.")
+    user.status = MemberStatus.suspended
+    end_all_sessions(user)
+    return user
+
+
+def reinstate_member(user: User, by: User) -> User:
+    if user.status is not MemberStatus.suspended:
+        raise MembershipError("Only suspended members can be reinstated.")
+    user.status = MemberStatus.active
+    return user
+
+
+def change_role(user: User, role: Role, by: User) -> User:
+    if not by.is_facilitator:
+        raise MembershipError("Only facilitators change roles.")
+    if user.id == by.id and role is not Role.facilitator:
+        raise MembershipError("Ask another facilitator to change your own role.")
+    user.role = role
+    return user
+
+
+def create_invitation(*, email: str, organization: Organization, role: Role, by: User,
+                      message: str = "") -> tuple[Invitation, str]:
+    """A pre-approved invitation bound to one address; returns it with the secret token for the link."""
+    if not by.can_invite(organization, role):
+        raise MembershipError("You cannot invite people to that organization with that role.")
+    if find_user_by_email(email) is not None:
+        raise MembershipError("That address already has an account in the community.")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        email=email, organization=organization, role=role, token_hash=hash_token(token), message=message.strip(),
+        invited_by_id=by.id, expires_at=utcnow() + timedelta(days=current_app.config["COP_INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    send_mail(invitation.email, f"{by.name} invited you to join the community", "invitation",
+              invitation=invitation, inviter=by,
+              accept_url=url_for("auth.accept_invitation", token=token, _external=True))
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def revoke_invitation(invitation: Invitation, by: User) -> None:
+    if not by.can_invite(invitation.organization, invitation.role):
+        raise MembershipError("You cannot revoke that invitation.")
+    if invitation.state != "open":
+        raise MembershipError("Only open invitations can be revoked.")
+    invitation.revoked_at = utcnow()
+
+
+def accept_invitation(invitation: Invitation, *, email: str, name: str, password: str) -> User:
+    """Create the active account the invitation promised, for the invited address only."""
+    if not invitation.is_usable:
+        raise MembershipError(f"This invitation is {invitation.state}. Ask for a new one.")
+    if normalize_email(email) != invitation.email:
+        raise MembershipError("This invitation was sent to a different e-mail address.")
+    if find_user_by_email(email) is not None:
+        raise MembershipError("That address already has an account. Sign in instead.")
+    user = User(name=name.strip(), email=invitation.email, password_hash=hash_password(password),
+                organization_id=invitation.organization_id, role=invitation.role, status=MemberStatus.active,
+                decided_at=utcnow(), decided_by_id=invitation.invited_by_id,
+                timezone=current_app.config["COP_DEFAULT_TIMEZONE"])
+    db.session.add(user)
+    db.session.flush()
+    invitation.accepted_at = utcnow()
+    invitation.accepted_user_id = user.id
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="cop-password-reset")
+
+
+def password_reset_token(user: User) -> str:
+    # The hash fragment makes a link single-use: once the password changes, the link no longer matches.
+    return _reset_serializer().dumps({"uid": user.id, "pw": user.password_hash[-12:]})
+
+
+def start_password_reset(email: str) -> None:
+    """E-mail a reset link when the address belongs to an active account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or user.status is not MemberStatus.active:
+        return
+    send_mail(user.email, "Reset your password", "password_reset", user=user,
+              reset_url=url_for("auth.reset_password", token=password_reset_token(user), _external=True),
+              minutes=current_app.config["COP_RESET_TOKEN_SECONDS"] // 60)
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["COP_RESET_TOKEN_SECONDS"])
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or user.status is not MemberStatus.active or user.password_hash[-12:] != data.get("pw"):
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every other session and remember-me cookie."""
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not check_password_hash(user.password_hash, current_password):
+        raise MembershipError("Your current password is not right.")
+    set_password(user, new_password)
+
+
+def create_member(*, name: str, email: str, organization: Organization, role: Role = Role.member,
+                  password: str | None = None, password_hash: str | None = None, title: str = "", bio: str = "",
+                  timezone: str | None = None) -> User:
+    """An active account made by the community itself (demo data, imports), not through a request."""
+    user = User(name=name.strip(), email=email, organization=organization, role=role, status=MemberStatus.active,
+                password_hash=password_hash or hash_password(password or secrets.token_urlsafe(16)),
+                title=title.strip(), bio=bio.strip(), decided_at=utcnow(),
+                timezone=timezone or current_app.config["COP_DEFAULT_TIMEZONE"])
+    db.session.add(user)
+    db.session.flush()
+    return user

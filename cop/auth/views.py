@@ -1,0 +1,192 @@
+"""Sign in and out, join, invitations, password reset and one's own settings."""
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from cop.auth import bp, public, services
+from cop.auth.forms import (AcceptInvitationForm, ChangePasswordForm, JoinForm, ProfileForm, ResetPasswordForm,
+                            ResetRequestForm, SignInForm)
+from cop.auth.models import MemberStatus
+from cop.extensions import db, limiter
+from cop.forms import EmptyForm
+from cop.orgs.models import Organization, OrgKind
+
+STATUS_MESSAGES = {
+    MemberStatus.pending: "Your request to join is waiting for a facilitator. You'll get an e-mail when it is approved.",
+    MemberStatus.declined: "Your request to join was not approved. Contact the facilitators if you think this is a mistake.",
+    MemberStatus.suspended: "Your account is suspended. Contact the facilitators to talk about it.",
+}
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or target.startswith(("//", "\\")) or "\\" in target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return url_for("home.index")
+    return target
+
+
+def _signin_limit():
+    return current_app.config["COP_SIGNIN_LIMIT"]
+
+
+def _reset_limit():
+    return current_app.config["COP_RESET_LIMIT"]
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def signin():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash("That e-mail and password don't match an account.", "error")
+        elif user.status is not MemberStatus.active:
+            flash(STATUS_MESSAGES[user.status], "warning")
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/signin.html", form=form)
+
+
+@bp.post("/signout")
+@public
+def signout():
+    form = EmptyForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        # Signing out ends this person's sessions everywhere, including remember-me cookies.
+        services.end_all_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        flash("You are signed out on every device.", "info")
+    return redirect(url_for("auth.signin"))
+
+
+def _org_choices():
+    orgs = db.session.execute(
+        sa.select(Organization.id, Organization.name)
+        .where(Organization.kind != OrgKind.facilitator)
+        .order_by(Organization.name)
+    ).all()
+    return [("", "Choose your organization…")] + [(str(org_id), name) for org_id, name in orgs]
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@public
+@limiter.limit(_reset_limit, methods=["POST"])
+def join():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = JoinForm()
+    form.organization.choices = _org_choices()
+    if form.validate_on_submit():
+        org = db.session.get(Organization, int(form.organization.data)) if form.organization.data else None
+        try:
+            services.request_to_join(
+                name=form.name.data, email=form.email.data, password=form.password.data, organization=org,
+                new_org_name=form.new_org_name.data or "", new_org_kind=form.new_org_kind.data, note=form.note.data or "",
+            )
+        except services.MembershipError as error:
+            form.new_org_name.errors.append(str(error))
+        else:
+            db.session.commit()
+            return render_template("auth/join_sent.html", email=form.email.data)
+    return render_template("auth/join.html", form=form)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_reset_limit, methods=["POST"])
+def accept_invitation(token):
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render_template("auth/invitation_invalid.html", state="unknown"), 404
+    if not invitation.is_usable:
+        return render_template("auth/invitation_invalid.html", state=invitation.state), 410
+    if current_user.is_authenticated:
+        flash("You are already signed in. Sign out first to accept an invitation for another address.", "warning")
+        return redirect(url_for("home.index"))
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.email.data = invitation.email
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(invitation, email=form.email.data, name=form.name.data,
+                                              password=form.password.data)
+        except services.MembershipError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome to the community, {user.name}!", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.start_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        flash("That reset link has expired or was already used. Ask for a new one.", "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("auth.signin"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        form.populate_obj(current_user)
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form)
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.MembershipError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            # This device stays signed in under the new session token; every other one is signed out.
+            login_user(current_user, remember=bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))))
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("auth.settings"))
+    return render_template("auth/change_password.html", form=form)

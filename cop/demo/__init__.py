@@ -1,0 +1,1 @@
+"""Demo content for `flask seed-demo`."""

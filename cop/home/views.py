@@ -1,0 +1,29 @@
+"""The landing page for visitors and the community dashboard for members."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import render_template
+from flask_login import current_user
+
+from cop.auth import public
+from cop.auth.models import MemberStatus, User
+from cop.extensions import db
+from cop.home import bp
+from cop.orgs.models import Organization, OrgKind
+
+
+@bp.get("/")
+@public
+def index():
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    org_counts = dict(db.session.execute(
+        sa.select(Organization.kind, sa.func.count(Organization.id)).group_by(Organization.kind)
+    ).all())
+    people = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.status == MemberStatus.active))
+    newcomers = db.session.scalars(
+        sa.select(User).options(so.joinedload(User.organization))
+        .where(User.status == MemberStatus.active).order_by(User.decided_at.desc().nulls_last(), User.id.desc()).limit(6)
+    ).all()
+    return render_template("home/dashboard.html", org_counts=org_counts, people=people, newcomers=newcomers,
+                           OrgKind=OrgKind)

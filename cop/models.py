@@ -1,0 +1,5 @@
+"""Every feature's models in one place, for Alembic autogenerate and `flask shell`."""
+
+from cop.auth.models import Invitation, MemberStatus, Role, User  # noqa: F401
+from cop.mail import OutboxMessage  # noqa: F401
+from cop.orgs.models import Organization, OrgKind  # noqa: F401

@@ -1,0 +1,136 @@
+"""The organization directory, organization pages, editing and invitations."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from cop.auth import services as membership
+from cop.auth.models import Invitation, MemberStatus, Role, User
+from cop.extensions import db
+from cop.forms import EmptyForm
+from cop.orgs import bp, services
+from cop.orgs.forms import InvitationForm, OrganizationForm, OrgFilterForm
+from cop.orgs.models import Organization, OrgKind
+
+PER_PAGE = 24
+
+
+def get_org_or_404(slug: str, for_edit: bool = False) -> Organization:
+    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug))
+    if for_edit and not current_user.can_manage_org(org):
+        abort(403)
+    return org
+
+
+def active_member_counts(org_ids: list[int]) -> dict[int, int]:
+    """Active people per organization, for a page of organizations in one query."""
+    if not org_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(User.organization_id, sa.func.count(User.id))
+        .where(User.status == MemberStatus.active, User.organization_id.in_(org_ids))
+        .group_by(User.organization_id)
+    ).all()
+    return dict(rows)
+
+
+@bp.get("/")
+def directory():
+    form = OrgFilterForm(request.args)
+    regions = db.session.scalars(
+        sa.select(Organization.region).where(Organization.region != "").distinct().order_by(Organization.region)
+    ).all()
+    form.region.choices = [("", "Any region")] + [(r, r) for r in regions]
+    query = sa.select(Organization).order_by(Organization.name)
+    if form.q.data:
+        query = query.where(Organization.name.ilike(f"%{form.q.data.strip()}%"))
+    if form.kind.data in {k.value for k in OrgKind}:
+        query = query.where(Organization.kind == OrgKind(form.kind.data))
+    if form.industry.data:
+        query = query.where(Organization.industry == form.industry.data)
+    if form.size.data:
+        query = query.where(Organization.size_band == form.size.data)
+    if form.region.data:
+        query = query.where(Organization.region == form.region.data)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return render_template("orgs/directory.html", form=form, page=page,
+                           people_counts=active_member_counts([org.id for org in page.items]))
+
+
+@bp.get("/<slug>")
+def detail(slug):
+    org = get_org_or_404(slug)
+    people = db.session.scalars(
+        org.people.select().where(User.status == MemberStatus.active).order_by(User.role.desc(), User.name)
+    ).all()
+    return render_template("orgs/detail.html", org=org, people=people)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    if not current_user.is_facilitator:
+        abort(403)
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        org = services.create_organization(
+            name=form.name.data, kind=form.kind.data, subtype=form.subtype.data, industry=form.industry.data,
+            region=form.region.data or "", size_band=form.size_band.data, website=form.website.data or "",
+            description=form.description.data or "")
+        db.session.commit()
+        flash(f"{org.name} is in the directory.", "success")
+        return redirect(url_for("orgs.detail", slug=org.slug))
+    return render_template("orgs/form.html", form=form, org=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug):
+    org = get_org_or_404(slug, for_edit=True)
+    form = OrganizationForm(obj=org, org=org)
+    if not current_user.is_facilitator:
+        # Managers describe their organization; facilitators decide what kind of member it is.
+        del form.kind
+    if form.validate_on_submit():
+        services.update_organization(org, **{name: field.data for name, field in form._fields.items()
+                                             if name != "csrf_token"})
+        db.session.commit()
+        flash("The organization profile is saved.", "success")
+        return redirect(url_for("orgs.detail", slug=org.slug))
+    return render_template("orgs/form.html", form=form, org=org)
+
+
+@bp.route("/<slug>/invitations", methods=["GET", "POST"])
+def invitations(slug):
+    org = get_org_or_404(slug, for_edit=True)
+    form = InvitationForm(allow_facilitator=current_user.is_facilitator and org.kind is OrgKind.facilitator)
+    if form.validate_on_submit():
+        try:
+            invitation, _ = membership.create_invitation(email=form.email.data, organization=org, role=form.role.data,
+                                                         by=current_user, message=form.message.data or "")
+        except membership.MembershipError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {invitation.email}. It expires on {invitation.expires_at:%b %-d}.", "success")
+            return redirect(url_for("orgs.invitations", slug=org.slug))
+    sent = db.session.scalars(
+        sa.select(Invitation).where(Invitation.organization_id == org.id)
+        .options(sa.orm.joinedload(Invitation.invited_by))
+        .order_by(Invitation.created_at.desc()).limit(100)
+    ).all()
+    return render_template("orgs/invitations.html", org=org, form=form, sent=sent, button_form=EmptyForm())
+
+
+@bp.post("/<slug>/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(slug, invitation_id):
+    org = get_org_or_404(slug, for_edit=True)
+    invitation = db.first_or_404(sa.select(Invitation).where(Invitation.id == invitation_id,
+                                                             Invitation.organization_id == org.id))
+    if EmptyForm().validate_on_submit():
+        try:
+            membership.revoke_invitation(invitation, by=current_user)
+        except membership.MembershipError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"The invitation to {invitation.email} is revoked.", "success")
+    return redirect(url_for("orgs.invitations", slug=org.slug))
