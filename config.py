@@ -52,6 +52,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CoP <no-reply@cop.example>")
+    # Links in e-mails sent outside a request (cron, CLI) start with this address.
+    COP_BASE_URL = os.environ.get("COP_BASE_URL", "http://127.0.0.1:5000")
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
 
     # Flask-Limiter: memory per process by default; point at Redis so limits hold across workers.

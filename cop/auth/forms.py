@@ -28,7 +28,7 @@ class JoinForm(FlaskForm):
     name = StringField("Your name", validators=[InputRequired(), Length(max=120)])
     email = EmailField("Work e-mail", validators=[InputRequired(), Email(), Length(max=254)])
     organization = SelectField("Your organization", coerce=str, validators=[Optional()])
-    new_org_name = StringField("Organization name, if it isn't listed", validators=[Optional(), Length(max=200)])
+    new_org_name = StringField("Organization name, if it isn't listed", validators=[Length(max=200)])
     new_org_kind = SelectField(
         "What kind of organization is it?",
         choices=[(k.value, label) for k, label in ORG_KIND_LABELS.items() if k is not OrgKind.facilitator],

@@ -4,14 +4,14 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from cop.auth.models import (Invitation, MemberStatus, Role, User, hash_token, new_session_token,
                              normalize_email)
 from cop.extensions import db, utcnow
-from cop.mail import send_mail
+from cop.mail import external_url, send_mail
 from cop.orgs.models import Organization, OrgKind
 
 # Checked against when no account matches, so a sign-in for an unknown address costs the same time.
@@ -67,8 +67,8 @@ def request_to_join(*, name: str, email: str, password: str, organization: Organ
     existing = find_user_by_email(email)
     if existing is not None:
         send_mail(existing.email, "Someone asked to join with your address", "join_existing", user=existing,
-                  signin_url=url_for("auth.signin", _external=True),
-                  reset_url=url_for("auth.reset_request", _external=True))
+                  signin_url=external_url("auth.signin"),
+                  reset_url=external_url("auth.reset_request"))
         return None
     if organization is None and not new_org_name.strip():
         raise MembershipError("Choose your organization, or name it if it is not listed.")
@@ -84,7 +84,7 @@ def request_to_join(*, name: str, email: str, password: str, organization: Organ
     for facilitator in facilitators():
         send_mail(facilitator.email, f"Request to join: {user.name}", "join_request_facilitator",
                   facilitator=facilitator, applicant=user,
-                  queue_url=url_for("members.requests", _external=True))
+                  queue_url=external_url("members.requests"))
     send_mail(user.email, "We received your request to join", "join_received", user=user)
     return user
 
@@ -104,7 +104,7 @@ def approve_request(user: User, by: User) -> User:
     user.decided_at = utcnow()
     user.decided_by_id = by.id
     send_mail(user.email, "Welcome to the community", "join_approved", user=user,
-              signin_url=url_for("auth.signin", _external=True))
+              signin_url=external_url("auth.signin"))
     return user
 
 
@@ -161,7 +161,7 @@ def create_invitation(*, email: str, organization: Organization, role: Role, by:
     db.session.flush()
     send_mail(invitation.email, f"{by.name} invited you to join the community", "invitation",
               invitation=invitation, inviter=by,
-              accept_url=url_for("auth.accept_invitation", token=token, _external=True))
+              accept_url=external_url("auth.accept_invitation", token=token))
     return invitation, token
 
 
@@ -213,7 +213,7 @@ def start_password_reset(email: str) -> None:
     if user is None or user.status is not MemberStatus.active:
         return
     send_mail(user.email, "Reset your password", "password_reset", user=user,
-              reset_url=url_for("auth.reset_password", token=password_reset_token(user), _external=True),
+              reset_url=external_url("auth.reset_password", token=password_reset_token(user)),
               minutes=current_app.config["COP_RESET_TOKEN_SECONDS"] // 60)
 
 

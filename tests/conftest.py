@@ -1,0 +1,274 @@
+"""Fixtures: the real app on a real database (a temporary SQLite file, and PostgreSQL when
+COP_TEST_DATABASE_URL is set), real mail files and a real index folder per test."""
+
+import os
+import re
+import shutil
+import uuid
+from contextlib import contextmanager
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from config import TestConfig
+from cop import create_app
+from cop.extensions import db
+
+PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "").strip()
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _psycopg_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _upgrade(url: str, tmp: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=str(tmp / "mail"),
+                     COP_UPLOAD_DIR=str(tmp / "uploads"), COP_INDEX_DIR=str(tmp / "index"))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One database upgraded by the migrations; each test gets a copy of the file."""
+    tmp = tmp_path_factory.mktemp("sqlite-template")
+    path = tmp / "template.sqlite"
+    _upgrade(f"sqlite:///{path}", tmp)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A schema of our own on the shared server, built by the migrations and dropped at the end,
+    so concurrent runs never see each other's rows."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need COP_TEST_DATABASE_URL")
+    base = _psycopg_url(PG_URL)
+    schema = f"cop_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    _upgrade(url, tmp_path_factory.mktemp("pg-upgrade"))
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        path = tmp_path / "cop.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        tables = [name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"]
+        if tables:
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+class FormClient(FlaskClient):
+    """A test client that submits forms the way a browser does: with the page's CSRF token."""
+
+    def csrf_token(self, page: str = "/auth/signin") -> str:
+        html = self.get(page).get_data(as_text=True)
+        match = CSRF_INPUT.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.csrf_token(page or "/auth/signin"))
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        MAIL_DIR=str(tmp_path / "mail"),
+        COP_UPLOAD_DIR=str(tmp_path / "uploads"),
+        COP_INDEX_DIR=str(tmp_path / "index"),
+    )
+    app.test_client_class = FormClient
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services and read models directly."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+@contextmanager
+def made_in(app):
+    """Factories write through the test's own app context when it has one (objects stay attached);
+    otherwise they open one and hand back a loaded, detached copy."""
+    if has_app_context():
+        yield lambda obj: obj
+    else:
+        with app.app_context():
+            def detach(obj):
+                db.session.refresh(obj)
+                getattr(obj, "organization", None)  # load what tests read most, before detaching
+                db.session.expunge_all()
+                return obj
+
+            yield detach
+
+
+@pytest.fixture
+def make_org(app):
+    from cop.orgs.models import OrgKind
+    from cop.orgs.services import create_organization
+
+    counter = iter(range(1, 10_000))
+
+    def make_org(name: str | None = None, kind: OrgKind = OrgKind.member_company, **fields):
+        fields.setdefault("industry", "Advanced Manufacturing")
+        with made_in(app) as finish:
+            org = create_organization(name=name or f"Test Company {next(counter)}", kind=kind, **fields)
+            db.session.commit()
+            return finish(org)
+
+    return make_org
+
+
+@pytest.fixture
+def make_user(app, make_org):
+    from cop.auth.models import MemberStatus, Role
+    from cop.auth.services import create_member
+
+    counter = iter(range(1, 10_000))
+
+    def make_user(name: str | None = None, email: str | None = None, org=None, role: Role = Role.member,
+                  status: MemberStatus = MemberStatus.active, password: str = PASSWORD):
+        n = next(counter)
+        org = org if org is not None else make_org()
+        with made_in(app) as finish:
+            organization = db.session.merge(org)
+            user = create_member(name=name or f"Test Person {n}", email=email or f"person{n}@example.org",
+                                 organization=organization, role=role, password=password)
+            user.status = status
+            db.session.commit()
+            return finish(user)
+
+    return make_user
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user(name="Maria Member")
+
+
+@pytest.fixture
+def manager(make_user):
+    from cop.auth.models import Role
+
+    return make_user(name="Manny Manager", role=Role.manager)
+
+
+@pytest.fixture
+def facilitator(make_user, make_org):
+    from cop.auth.models import Role
+    from cop.orgs.models import OrgKind
+
+    org = make_org("Test Facilitators", kind=OrgKind.facilitator, industry="Workforce Development")
+    return make_user(name="Fran Facilitator", role=Role.facilitator, org=org)
+
+
+@pytest.fixture
+def login(client):
+    def login(user, password: str = PASSWORD, remember: bool = False, client=client):
+        data = {"email": user.email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        response = client.post_form("/auth/signin", data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return login
+
+
+@pytest.fixture
+def outbox(app):
+    """The e-mails delivered so far, parsed from the .eml files the outbox wrote."""
+
+    def outbox(to: str | None = None):
+        folder = Path(app.config["MAIL_DIR"])
+        messages = []
+        for path in sorted(folder.glob("*.eml")):
+            with path.open("rb") as handle:
+                message = BytesParser(policy=policy.default).parse(handle)
+            if to is None or message["To"] == to:
+                messages.append(message)
+        return messages
+
+    return outbox
+
+
+def mail_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts SQL statements run inside the block: `with count_queries() as q: ...; q.count`."""
+
+    @contextmanager
+    def counter():
+        class Tally:
+            count = 0
+            statements: list[str] = []
+
+        tally = Tally()
+        tally.statements = []
+        with app.app_context():
+            engine = db.engine
+
+        def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+            tally.count += 1
+            tally.statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
+        try:
+            yield tally
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+    return counter

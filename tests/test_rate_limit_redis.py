@@ -1,0 +1,42 @@
+"""Sign-in limits hold across worker processes when their storage is the shared Redis."""
+
+import socket
+import uuid
+
+import pytest
+
+from config import TestConfig
+from cop import create_app
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(REDIS, timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_two_workers_share_one_sign_in_limit(database_url, tmp_path):
+    from tests.conftest import FormClient
+
+    # Counters are keyed by client address: a fresh one keeps this run apart from earlier runs.
+    address = "127.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
+
+    def worker():
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, MAIL_DIR=str(tmp_path / "mail"),
+                         COP_UPLOAD_DIR=str(tmp_path / "up"), RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+                         COP_SIGNIN_LIMIT="4 per minute")
+        app.test_client_class = FormClient
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return client
+
+    first, second = worker(), worker()
+    codes = []
+    for client in (first, second, first, second, first):
+        codes.append(client.post_form("/auth/signin", {"email": "x@example.org", "password": "wrong-password"}).status_code)
+    assert codes == [200, 200, 200, 200, 429]
