@@ -17,6 +17,7 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 
 migrate: $(STAMP)
 	$(BIN)/flask db upgrade
+	$(BIN)/flask practices seed-taxonomy
 
 demo: migrate
 	$(BIN)/flask seed-demo --if-empty

@@ -63,6 +63,7 @@ class Config:
     COP_SIGNIN_LIMIT = os.environ.get("COP_SIGNIN_LIMIT", "10 per minute;50 per hour")
     COP_RESET_LIMIT = os.environ.get("COP_RESET_LIMIT", "5 per minute;20 per hour")
 
+    COP_ATTACHMENT_MAX_BYTES = int(os.environ.get("COP_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,3 +3,5 @@
 from cop.auth.models import Invitation, MemberStatus, Role, User  # noqa: F401
 from cop.mail import OutboxMessage  # noqa: F401
 from cop.orgs.models import Organization, OrgKind  # noqa: F401
+from cop.practices.models import (Attachment, Bookmark, Competency, HelpfulMark, Practice,  # noqa: F401
+                                  PracticeFacet, PracticeRevision, Tag, Topic)

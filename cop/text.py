@@ -32,7 +32,7 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "toc", "nl2br"]
-MARKDOWN_CONFIG = {"toc": {"permalink": False, "slugify": None}}
+MARKDOWN_CONFIG = {"toc": {"permalink": False}}
 
 
 def _is_external(href: str) -> bool:

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from config import TestConfig
 from cop import create_app
 from cop.extensions import db
+from cop.practices.taxonomy import ensure_taxonomy
 
 PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("COP_TEST_DATABASE_URL", "").strip()
@@ -112,6 +113,10 @@ def app(database_url, tmp_path):
         COP_INDEX_DIR=str(tmp_path / "index"),
     )
     app.test_client_class = FormClient
+    with app.app_context():
+        # The standard taxonomy is part of every real install (`flask practices seed-taxonomy`).
+        ensure_taxonomy()
+        db.session.commit()
     yield app
     with app.app_context():
         db.engine.dispose()

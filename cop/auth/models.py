@@ -58,6 +58,8 @@ class User(UserMixin, db.Model):
     status: so.Mapped[MemberStatus] = so.mapped_column(enum_column(MemberStatus), default=MemberStatus.pending, index=True)
     # Part of the login id: rotating it ends every session and remember-me cookie of this person.
     session_token: so.Mapped[str] = so.mapped_column(sa.String(64), default=new_session_token)
+    # Secret for private feed URLs (Atom, calendar), which readers fetch without a session.
+    feed_token: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     join_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     requested_org_name: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     requested_org_kind: so.Mapped[str | None] = so.mapped_column(sa.String(32))

@@ -9,7 +9,7 @@ from cop.auth import services as membership
 from cop.auth.models import MemberStatus, Role, User
 from cop.extensions import db
 from cop.forms import EmptyForm
-from cop.members import bp
+from cop.members import PROFILE_SECTIONS, bp
 from cop.members.forms import DeclineForm, PeopleFilterForm, RoleForm
 from cop.orgs.models import Organization, OrgKind
 
@@ -48,8 +48,9 @@ def directory():
 @bp.get("/<int:user_id>")
 def profile(user_id):
     person = get_person_or_404(user_id)
+    sections = [section for make in PROFILE_SECTIONS if (section := make(person, current_user))]
     return render_template("members/profile.html", person=person, button_form=EmptyForm(),
-                           role_form=RoleForm(role=person.role))
+                           role_form=RoleForm(role=person.role), sections=sections)
 
 
 @bp.get("/requests")

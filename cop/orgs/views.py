@@ -8,7 +8,7 @@ from cop.auth import services as membership
 from cop.auth.models import Invitation, MemberStatus, Role, User
 from cop.extensions import db
 from cop.forms import EmptyForm
-from cop.orgs import bp, services
+from cop.orgs import PAGE_SECTIONS, bp, services
 from cop.orgs.forms import InvitationForm, OrganizationForm, OrgFilterForm
 from cop.orgs.models import Organization, OrgKind
 
@@ -63,7 +63,8 @@ def detail(slug):
     people = db.session.scalars(
         org.people.select().where(User.status == MemberStatus.active).order_by(User.role.desc(), User.name)
     ).all()
-    return render_template("orgs/detail.html", org=org, people=people)
+    sections = [section for make in PAGE_SECTIONS if (section := make(org, current_user))]
+    return render_template("orgs/detail.html", org=org, people=people, sections=sections)
 
 
 @bp.route("/new", methods=["GET", "POST"])
