@@ -38,13 +38,14 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import auth, home, members, orgs, practices
+    from cop import auth, competencies, home, members, orgs, practices
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
     app.register_blueprint(members.bp, url_prefix="/members")
     app.register_blueprint(orgs.bp, url_prefix="/orgs")
     app.register_blueprint(practices.bp, url_prefix="/practices")
+    app.register_blueprint(competencies.bp, url_prefix="/competencies")
     auth.init_app(app)
     practices.init_app(app)
     return app

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -60,6 +61,19 @@ def _demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
+def _backdate(practice, days_ago: int) -> None:
+    """Spread the demo over two years, each update some months after its first version."""
+    from cop.extensions import utcnow
+
+    first = utcnow() - timedelta(days=days_ago, hours=days_ago % 9)
+    update = first + timedelta(days=max(1, days_ago // 3))
+    practice.created_at = practice.published_at = first
+    practice.updated_at = update
+    db.session.flush()
+    for revision in db.session.scalars(practice.revisions.select()):
+        revision.created_at = first if revision.number == 1 else update
+
+
 def seed_library() -> dict[str, int]:
     """Practices with a first version and an update, helpful marks, and a few toolkit documents."""
     from cop.auth.models import MemberStatus, User
@@ -96,6 +110,7 @@ def seed_library() -> dict[str, int]:
             if first_version(data["body"]) != data["body"]:
                 services.update_practice(practice, author, title=practice.title, summary=practice.summary,
                                          body=data["body"], note="Added what we learned since")
+            _backdate(practice, _pick(list(range(20, 700)), data["title"]))
             created["practices"] += 1
             readers = [p for p in people if p.organization_id != org.id]
             for reader in readers[int(path.stem[1:3] or 0) % 5::7][:9]:

@@ -14,6 +14,9 @@ NAV_ITEMS = [
 ]
 SEARCH_ENDPOINT = "search.index"
 
+# Sections later features add to the member dashboard: (viewer) -> (template, context) or None.
+DASHBOARD_SECTIONS: list = []
+
 
 @bp.app_context_processor
 def _navigation():

@@ -8,7 +8,7 @@ from flask_login import current_user
 from cop.auth import public
 from cop.auth.models import MemberStatus, User
 from cop.extensions import db
-from cop.home import bp
+from cop.home import DASHBOARD_SECTIONS, bp
 from cop.orgs.models import Organization, OrgKind
 
 
@@ -25,5 +25,6 @@ def index():
         sa.select(User).options(so.joinedload(User.organization))
         .where(User.status == MemberStatus.active).order_by(User.decided_at.desc().nulls_last(), User.id.desc()).limit(6)
     ).all()
+    sections = [section for make in DASHBOARD_SECTIONS if (section := make(current_user))]
     return render_template("home/dashboard.html", org_counts=org_counts, people=people, newcomers=newcomers,
-                           OrgKind=OrgKind)
+                           OrgKind=OrgKind, sections=sections)

@@ -36,7 +36,7 @@ COMPETENCIES = [
         ),
         "assessment": (
             "**When:** baseline in week 2, check-in at the midpoint, final rating in the last week.\n\n"
-            "**Evidence to collect:**\n"
+            "**Evidence to collect:**\n\n"
             "- Dated notes on how the student takes instructions and gives updates\n"
             "- Two or three real work emails or messages (with permission, names removed)\n"
             "- A short reflection: *\"Describe a time this week when something wasn't clear. What did you do?\"*\n\n"
@@ -76,7 +76,7 @@ COMPETENCIES = [
         "assessment": (
             "**When:** week 2 baseline (mostly attendance and onboarding behaviour), midpoint, and "
             "final review.\n\n"
-            "**Evidence to collect:**\n"
+            "**Evidence to collect:**\n\n"
             "- Attendance and punctuality records from timesheets, not memory\n"
             "- Notes on how the student responded to at least one piece of corrective feedback\n"
             "- A reflection prompt: *\"What feedback have you received here, and what did you change because of it?\"*\n\n"
@@ -117,7 +117,7 @@ COMPETENCIES = [
         "assessment": (
             "**When:** once the student has done at least one shared task (usually week 2 or 3), "
             "again at the midpoint, and at the final review.\n\n"
-            "**Evidence to collect:**\n"
+            "**Evidence to collect:**\n\n"
             "- Your own observations of group work, plus short input from one or two coworkers who work with the student directly\n"
             "- The student's account of their role in a team project\n"
             "- A reflection prompt: *\"Tell me about a time your team disagreed. What did you do, and what happened?\"*\n\n"
@@ -157,7 +157,7 @@ COMPETENCIES = [
         "assessment": (
             "**When:** midpoint and final review are the main ratings. A week 2 baseline is useful "
             "but often thin, so mark it \"not yet observed\" rather than guessing.\n\n"
-            "**Evidence to collect:**\n"
+            "**Evidence to collect:**\n\n"
             "- Notes on two or three real problems: what the student noticed, tried and reported\n"
             "- A work sample such as a troubleshooting log, revised process or fixed error\n"
             "- A reflection prompt: *\"Walk me through a problem you ran into. How did you figure out what to do?\"*\n\n"
@@ -196,7 +196,7 @@ COMPETENCIES = [
         ),
         "assessment": (
             "**When:** week 2 baseline after systems onboarding, midpoint, and final review.\n\n"
-            "**Evidence to collect:**\n"
+            "**Evidence to collect:**\n\n"
             "- Work samples such as a spreadsheet, document, data entry or shared folder the student maintains\n"
             "- Observations of how the student learns a tool they have not used before\n"
             "- A reflection prompt: *\"What is one tool you learned here? How did you figure it out?\"*\n\n"
@@ -238,7 +238,7 @@ COMPETENCIES = [
         "assessment": (
             "**When:** week 2 baseline (an interview about interests and goals), midpoint, and final "
             "review, ideally with an exit conversation.\n\n"
-            "**Evidence to collect:**\n"
+            "**Evidence to collect:**\n\n"
             "- The student's goal statement or career plan at the start and the end\n"
             "- Notes from informational conversations or job shadows\n"
             "- An updated résumé entry describing this placement\n"

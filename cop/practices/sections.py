@@ -28,10 +28,19 @@ def saved_practices(person, viewer):
     return "practices/_saved_section.html", {"practices": practices}
 
 
+def latest_practices(viewer):
+    practices = db.session.scalars(with_card_data(
+        visible_practices().order_by(Practice.published_at.desc()).limit(5))).unique().all()
+    return "practices/_dashboard_section.html", {"practices": practices}
+
+
 def register():
+    from cop.home import DASHBOARD_SECTIONS
     from cop.members import PROFILE_SECTIONS
     from cop.orgs import PAGE_SECTIONS
 
+    if latest_practices not in DASHBOARD_SECTIONS:
+        DASHBOARD_SECTIONS.append(latest_practices)
     if organization_practices not in PAGE_SECTIONS:
         PAGE_SECTIONS.append(organization_practices)
     if saved_practices not in PROFILE_SECTIONS:

@@ -103,7 +103,8 @@ def create_practice(author, *, title: str, summary: str, body: str, classificati
     """A new practice by `author` for their organization; its first revision is kept too."""
     practice = Practice(title=title.strip(), summary=summary.strip(), body=body, body_html=render_markdown(body),
                         organization=organization or author.organization, author=author,
-                        status=PracticeStatus.draft, created_at=utcnow(), updated_at=utcnow())
+                        status=PracticeStatus.draft, created_at=utcnow(), updated_at=utcnow(),
+                        revision_count=0, helpful_count=0, view_count=0, discussion_count=0)
     db.session.add(practice)
     _set_classification(practice, classification or Classification())
     if publish:
