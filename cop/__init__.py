@@ -38,7 +38,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import auth, competencies, home, members, orgs, practices
+    from cop import auth, competencies, home, members, notifications, orgs, practices
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -46,6 +46,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(orgs.bp, url_prefix="/orgs")
     app.register_blueprint(practices.bp, url_prefix="/practices")
     app.register_blueprint(competencies.bp, url_prefix="/competencies")
+    app.register_blueprint(notifications.bp, url_prefix="/notifications")
     auth.init_app(app)
     practices.init_app(app)
     return app

@@ -5,3 +5,4 @@ from cop.mail import OutboxMessage  # noqa: F401
 from cop.orgs.models import Organization, OrgKind  # noqa: F401
 from cop.practices.models import (Attachment, Bookmark, Competency, HelpfulMark, Practice,  # noqa: F401
                                   PracticeFacet, PracticeRevision, Tag, Topic)
+from cop.notifications.models import Notification  # noqa: F401

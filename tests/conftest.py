@@ -39,7 +39,7 @@ def _upgrade(url: str, tmp: Path) -> None:
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_DIR=str(tmp / "mail"),
                      COP_UPLOAD_DIR=str(tmp / "uploads"), COP_INDEX_DIR=str(tmp / "index"))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
 
 

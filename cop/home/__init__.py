@@ -7,6 +7,7 @@ bp = Blueprint("home", __name__)
 # Main navigation in order; an entry shows once its feature's endpoint exists.
 NAV_ITEMS = [
     ("practices.index", "Library"),
+    ("competencies.index", "Toolkit"),
     ("discussions.index", "Discussions"),
     ("events.index", "Events"),
     ("members.directory", "Members"),
