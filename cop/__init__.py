@@ -25,9 +25,12 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _ensure_local_folders(app)
 
     from cop import cli, errors, mail, security, text
-    from cop.extensions import csrf, db, limiter, login_manager, migrate
+    from cop.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

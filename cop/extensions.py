@@ -67,3 +67,37 @@ def enum_column(enum_class, **kwargs):
         values_callable=lambda members: [member.value for member in members],
         **kwargs,
     )
+
+
+def configure_sqlite(engine) -> None:
+    """SQLite as a real multi-user database: WAL (readers never block the writer), foreign keys,
+    a busy timeout, and transactions that begin explicitly so begin_write() can ask for IMMEDIATE."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def begin_write() -> None:
+    """Start the current unit of work as a serialized write, before it reads what it will change.
+
+    On SQLite a transaction that read first and writes later fails at once when another writer got
+    there first; BEGIN IMMEDIATE makes concurrent writers queue instead. PostgreSQL needs nothing here:
+    services lock the rows they change with SELECT ... FOR UPDATE.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("begin_write() must come before any change in the unit of work")
+    db.session.rollback()  # only ends the read transaction; nothing was changed
+    db.session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})

@@ -4,6 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("practices", __name__)
 
+# Sections later features add below a practice (its discussions, the program it describes):
+# each is a function (practice, viewer) -> (template, context) or None, appended once at import.
+DETAIL_SECTIONS: list = []
+
 
 def init_app(app):
     from cop.practices import cli, sections

@@ -11,7 +11,7 @@ from cop.auth.models import MemberStatus, User
 from cop.extensions import db, utcnow
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization
-from cop.practices import bp, services
+from cop.practices import DETAIL_SECTIONS, bp, services
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
 from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, HelpfulMark, Practice,
                                   PracticeRevision, PracticeStatus, Topic)
@@ -86,9 +86,10 @@ def detail(practice_id):
             db.session.commit()
     marked = db.session.get(HelpfulMark, (practice.id, current_user.id)) is not None
     saved = db.session.get(Bookmark, (practice.id, current_user.id)) is not None
+    sections = [section for make in DETAIL_SECTIONS if (section := make(practice, current_user))]
     return render_template("practices/detail.html", practice=practice, marked=marked, saved=saved,
                            button_form=EmptyForm(), attachment_form=AttachmentForm(),
-                           restore_days=RESTORE_WINDOW.days)
+                           restore_days=RESTORE_WINDOW.days, sections=sections)
 
 
 def _fill_choices(form: PracticeForm):

@@ -1,0 +1,577 @@
+"""The data builder: a fresh database at library scale, its schema made by the migrations and its rows
+written with SQLAlchemy Core bulk inserts, reused while the build parameters stay the same."""
+
+import hashlib
+import html
+import json
+import random
+import re
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from markdown.extensions.toc import slugify as heading_id
+from werkzeug.security import generate_password_hash
+
+from bench import RESULTS_DIR, vocabulary
+
+# Bump when the generated rows change shape, so cached databases are rebuilt.
+BUILD_VERSION = 1
+
+BENCH_EMAIL = "bench.member@bench.example"
+BENCH_PASSWORD = "bench-password-2026"
+BENCH_NAME = "Bench Member"
+PASSWORD_METHOD = "pbkdf2:sha256:1000"
+
+DRAFT_SHARE = 0.02     # drafts, in addition to the published practices asked for
+DELETED_SHARE = 0.005  # deleted in the last 30 days (still restorable), also in addition
+CHUNK = 500            # practices per bulk insert round
+
+
+@dataclass(frozen=True)
+class BuildSpec:
+    """What a bench database holds; the same spec (and BUILD_VERSION) means the same rows."""
+
+    practices: int = 20_000
+    organizations: int = 200
+    users: int = 1_000
+    seed: int = 2026
+
+    def fingerprint(self) -> dict:
+        return {**asdict(self), "build_version": BUILD_VERSION}
+
+
+def default_database_url(spec: BuildSpec) -> str:
+    return f"sqlite:///{RESULTS_DIR / f'library-{spec.practices}.sqlite'}"
+
+
+def normalize_url(url: str) -> str:
+    """Hosting-style postgres:// URLs name the driver SQLAlchemy should use, as config.py does."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def state_dir(url: str) -> Path:
+    """Where a database's companions live: its build record, search index, mail and upload folders."""
+    path = sqlite_path(url)
+    if path is not None:
+        return path.with_suffix("")
+    digest = hashlib.sha256(url.encode()).hexdigest()[:10]
+    return RESULTS_DIR / f"pg-{digest}"
+
+
+def masked(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
+
+
+def app_settings(url: str) -> dict:
+    """The paths an app (builder, server or profiler) uses next to this database."""
+    folder = state_dir(url)
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "COP_INDEX_DIR": str(folder / "index"),
+        "COP_UPLOAD_DIR": str(folder / "uploads"),
+        "MAIL_DIR": str(folder / "mail"),
+    }
+
+
+def make_app(url: str):
+    from config import Config
+    from cop import create_app
+
+    return create_app(Config, **app_settings(url))
+
+
+# Text.
+
+_SLOT = re.compile(r"\{([A-Z_]+)\}")
+_VOCAB = {name: value for name, value in vars(vocabulary).items() if name.isupper() and isinstance(value, list)}
+
+
+class Writer:
+    """Generated practice text: Markdown and the HTML the app would store for it, written side by side
+    (Python-Markdown plus nh3 take ~15 ms a body; this takes well under 1 ms)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def fill(self, template: str) -> str:
+        if "{" not in template:
+            return template
+        return _SLOT.sub(lambda m: self.fill(self.rng.choice(_VOCAB[m.group(1)])), template)
+
+    def sentence(self) -> str:
+        text = self.fill(self.rng.choice(vocabulary.SENTENCE))
+        return text[0].upper() + text[1:]
+
+    def title(self) -> str:
+        text = self.fill(self.rng.choice(vocabulary.TITLE))
+        return (text[0].upper() + text[1:])[:200]
+
+    def summary(self) -> str:
+        return " ".join(self.sentence() for _ in range(self.rng.randint(2, 3)))
+
+    def body(self, target_words: int) -> tuple[str, str, int]:
+        """An intro, then headed sections of paragraphs and the odd list, until the target length."""
+        rng = self.rng
+        md: list[str] = []
+        out: list[str] = []
+        words = 0
+
+        def paragraph():
+            nonlocal words
+            text = " ".join(self.sentence() for _ in range(rng.randint(2, 6)))
+            words += text.count(" ") + 1
+            md.append(text)
+            out.append(f"<p>{html.escape(text, quote=False)}</p>")
+
+        def bullet_list():
+            nonlocal words
+            items_md, items_html = [], []
+            leads = rng.random() < 0.4
+            for _ in range(rng.randint(3, 6)):
+                item = self.fill(rng.choice(vocabulary.LIST_ITEM))
+                item = item[0].upper() + item[1:]
+                words += item.count(" ") + 1
+                if leads:
+                    lead = rng.choice(vocabulary.LIST_LEAD)
+                    words += lead.count(" ") + 1
+                    items_md.append(f"- **{lead}** {item}")
+                    items_html.append(f"<li><strong>{html.escape(lead, quote=False)}</strong> "
+                                      f"{html.escape(item, quote=False)}</li>")
+                else:
+                    items_md.append(f"- {item}")
+                    items_html.append(f"<li>{html.escape(item, quote=False)}</li>")
+            md.append("\n".join(items_md))
+            out.append("<ul>\n" + "\n".join(items_html) + "\n</ul>")
+
+        paragraph()
+        headings = rng.sample(vocabulary.HEADING, k=len(vocabulary.HEADING))
+        while words < target_words and headings:
+            heading = headings.pop()
+            words += heading.count(" ") + 1
+            md.append(f"## {heading}")
+            out.append(f'<h2 id="{heading_id(heading, "-")}">{html.escape(heading, quote=False)}</h2>')
+            for _ in range(rng.randint(1, 3)):
+                paragraph()
+                if words >= target_words:
+                    break
+            if rng.random() < 0.3:
+                bullet_list()
+        return "\n\n".join(md) + "\n", "\n".join(out), words
+
+
+def check_writer(samples: int = 5, seed: int = 1) -> list[int]:
+    """Indexes of sample bodies whose HTML differs from cop.text.render_markdown (should be none)."""
+    from cop.text import render_markdown
+
+    writer = Writer(random.Random(seed))
+    bad = []
+    for i in range(samples):
+        body, body_html, _ = writer.body(600)
+        if render_markdown(body) != body_html:
+            bad.append(i)
+    return bad
+
+
+# Rows.
+
+def _weighted_sample(rng: random.Random, population: list, weights: list, k: int) -> list:
+    chosen: list = []
+    while len(chosen) < min(k, len(population)):
+        pick = rng.choices(population, weights)[0]
+        if pick not in chosen:
+            chosen.append(pick)
+    return chosen
+
+
+def _organizations(rng: random.Random, count: int, now: datetime) -> list[dict]:
+    from cop.orgs.models import INDUSTRIES, SIZE_BANDS, OrgKind, slugify
+
+    kinds = (["member_company"] * 70 + ["training_provider"] * 10 + ["education_partner"] * 10
+             + ["community_organization"] * 6 + ["sponsor"] * 4)
+    subtypes = {"training_provider": ["community_college", "credential_provider", "hybrid_college"],
+                "education_partner": ["school", "district"]}
+    employer_industries = [i for i in INDUSTRIES if i not in ("Education", "Workforce Development", "Philanthropy",
+                                                              "Nonprofit")]
+    rows, names = [], set()
+    name = "Northbridge Work-Based Learning Community"
+    names.add(name)
+    rows.append({"id": 1, "name": name, "slug": slugify(name), "kind": OrgKind.facilitator, "subtype": None,
+                 "industry": "Workforce Development", "region": vocabulary.REGIONS[0], "size_band": "1-49",
+                 "website": "https://northbridge.example", "description": "The community's facilitators.",
+                 "created_at": now - timedelta(days=1200)})
+    while len(rows) < count:
+        kind = rng.choice(kinds)
+        name = f"{rng.choice(vocabulary.ORG_PLACES)} {rng.choice(vocabulary.ORG_NOUNS[kind])}"
+        if name in names:
+            name = f"{name} {rng.choice(vocabulary.REGIONS).split()[0]}"
+        if name in names:
+            continue
+        names.add(name)
+        industry = {"member_company": rng.choice(employer_industries), "training_provider": "Education",
+                    "education_partner": "Education", "community_organization": "Nonprofit",
+                    "sponsor": "Philanthropy"}[kind]
+        slug = slugify(name)
+        rows.append({"id": len(rows) + 1, "name": name, "slug": slug, "kind": OrgKind(kind),
+                     "subtype": rng.choice(subtypes[kind]) if kind in subtypes else None, "industry": industry,
+                     "region": rng.choice(vocabulary.REGIONS), "size_band": rng.choice(SIZE_BANDS),
+                     "website": f"https://{slug}.example",
+                     "description": f"{name} takes part in the community's {rng.choice(vocabulary.PROGRAM)} work.",
+                     "created_at": now - timedelta(days=rng.randint(30, 1100))})
+    return rows
+
+
+def _users(rng: random.Random, count: int, orgs: list[dict], now: datetime) -> list[dict]:
+    from cop.auth.models import MemberStatus, Role, new_session_token
+
+    shared_hash = generate_password_hash(new_session_token(), method=PASSWORD_METHOD)
+    bench_hash = generate_password_hash(BENCH_PASSWORD, method=PASSWORD_METHOD)
+    # Bigger organizations send more people: a few have dozens, most have a handful.
+    org_weights = [rng.paretovariate(1.6) for _ in orgs]
+    org_weights[0] = 2.0
+    rows: list[dict] = []
+    managed: set[int] = set()
+
+    def person(org: dict, role, status, email=None, name=None, password_hash=shared_hash):
+        i = len(rows) + 1
+        first, last = rng.choice(vocabulary.FIRST_NAMES), rng.choice(vocabulary.LAST_NAMES)
+        name = name or f"{first} {last}"
+        local = re.sub(r"[^a-z]+", "", first.lower()) + "." + re.sub(r"[^a-z]+", "", last.lower())
+        created = now - timedelta(days=rng.randint(1, 1100), minutes=rng.randint(0, 1440))
+        rows.append({
+            "id": i, "email": email or f"{local}.{i}@{org['slug']}.example", "name": name,
+            "title": rng.choice(vocabulary.JOB_TITLES), "bio": "", "timezone": "America/Chicago",
+            "password_hash": password_hash, "organization_id": org["id"], "role": role, "status": status,
+            "session_token": new_session_token(), "feed_token": None, "join_note": "",
+            "requested_org_name": None, "requested_org_kind": None, "created_at": created,
+            "decided_at": None if status is MemberStatus.pending else created + timedelta(days=1),
+            "decided_by_id": None,
+        })
+
+    for _ in range(4):
+        person(orgs[0], Role.facilitator, MemberStatus.active)
+    person(orgs[2], Role.member, MemberStatus.active, email=BENCH_EMAIL, name=BENCH_NAME, password_hash=bench_hash)
+    while len(rows) < count:
+        org = rng.choices(orgs[1:], org_weights[1:])[0]
+        roll = rng.random()
+        status = (MemberStatus.pending if roll < 0.03 else MemberStatus.suspended if roll < 0.04
+                  else MemberStatus.active)
+        role = Role.member
+        if status is MemberStatus.active and org["id"] not in managed:
+            role = Role.manager
+            managed.add(org["id"])
+        person(org, role, status)
+    for row in rows:
+        if row["decided_at"] is not None:
+            row["decided_by_id"] = 1
+    return rows
+
+
+class Library:
+    """Practices with everything that hangs off them, one chunk of rows at a time."""
+
+    def __init__(self, rng: random.Random, users: list[dict], orgs: list[dict], topic_ids: list[int],
+                 competency_ids: list[int], tag_ids: list[int], now: datetime):
+        from cop.auth.models import MemberStatus
+
+        self.rng, self.now = rng, now
+        self.writer = Writer(rng)
+        self.orgs = {o["id"]: o for o in orgs}
+        self.active = [u["id"] for u in users if u["status"] is MemberStatus.active]
+        # Authors: active people other than the bench member; a few write a lot, most write little.
+        self.authors = [u for u in users if u["status"] is MemberStatus.active and u["email"] != BENCH_EMAIL]
+        self.author_weights = [rng.paretovariate(1.2) for _ in self.authors]
+        self.topic_ids, self.topic_weights = topic_ids, [rng.uniform(0.5, 2.0) for _ in topic_ids]
+        self.competency_ids = competency_ids
+        self.tag_ids = tag_ids
+        self.tag_weights = [1 / (rank + 1) ** 0.8 for rank in range(len(tag_ids))]
+
+    def plan(self, published: int) -> list[tuple[str, datetime]]:
+        """(state, published_at) per practice in id order: older first, drafts and deletions mixed in."""
+        rng = self.rng
+        drafts, deleted = round(published * DRAFT_SHARE), round(published * DELETED_SHARE)
+        states = ["published"] * published + ["draft"] * drafts + ["deleted"] * deleted
+        rng.shuffle(states)
+        ages = sorted((rng.uniform(0, 3 * 365) for _ in states), reverse=True)
+        return [(state, self.now - timedelta(days=age)) for state, age in zip(states, ages)]
+
+    def rows(self, first_id: int, plan: list[tuple[str, datetime]]) -> dict[str, list[dict]]:
+        from cop.orgs.models import INDUSTRIES
+        from cop.practices.models import PROGRAM_TYPES, STUDENT_LEVELS, Facet, PracticeStatus
+
+        rng, now = self.rng, self.now
+        out: dict[str, list[dict]] = {name: [] for name in (
+            "practices", "practice_revisions", "practice_topics", "practice_competencies", "practice_tags",
+            "practice_facets", "helpful_marks")}
+        authors = rng.choices(self.authors, self.author_weights, k=len(plan))
+        program_types, levels = list(PROGRAM_TYPES), list(STUDENT_LEVELS)
+        for offset, ((state, when), author) in enumerate(zip(plan, authors)):
+            pid = first_id + offset
+            words_target = int(rng.triangular(300, 1380, 650))
+            body, body_html, _ = self.writer.body(words_target)
+            title, summary = self.writer.title(), self.writer.summary()
+            created = when - timedelta(days=rng.uniform(0, 14))
+            is_draft = state == "draft"
+            published_at = None if is_draft else when
+            if is_draft:
+                created = now - timedelta(days=rng.uniform(0, 60))
+            updated = min(now, created + timedelta(days=rng.choice([0, 0, 0, 1, 3, 20, 90])))
+            helpful = 0 if is_draft else min(len(self.active) - 1, int(rng.lognormvariate(1.0, 1.1)))
+            out["practices"].append({
+                "id": pid, "title": title, "summary": summary, "body": body, "body_html": body_html,
+                "status": PracticeStatus.draft if is_draft else PracticeStatus.published,
+                "organization_id": author["organization_id"], "author_id": author["id"],
+                "created_at": created, "updated_at": updated, "published_at": published_at,
+                "helpful_count": helpful,
+                "view_count": 0 if is_draft else helpful * rng.randint(6, 25) + rng.randint(3, 120),
+                "discussion_count": 0, "revision_count": 1,
+                "deleted_at": now - timedelta(days=rng.uniform(0, 29)) if state == "deleted" else None,
+                "deleted_by_id": author["id"] if state == "deleted" else None,
+            })
+            out["practice_revisions"].append({
+                "practice_id": pid, "number": 1, "title": title, "summary": summary, "body": body,
+                "note": "First version", "editor_id": author["id"], "created_at": created})
+            k = rng.choices([1, 2, 3], [50, 35, 15])[0]
+            for topic_id in _weighted_sample(rng, self.topic_ids, self.topic_weights, k):
+                out["practice_topics"].append({"practice_id": pid, "topic_id": topic_id})
+            k = rng.choices([0, 1, 2, 3], [25, 35, 25, 15])[0]
+            for competency_id in rng.sample(self.competency_ids, k):
+                out["practice_competencies"].append({"practice_id": pid, "competency_id": competency_id})
+            for tag_id in _weighted_sample(rng, self.tag_ids, self.tag_weights, rng.randint(2, 5)):
+                out["practice_tags"].append({"practice_id": pid, "tag_id": tag_id})
+            org_industry = self.orgs[author["organization_id"]]["industry"]
+            industries = {org_industry if rng.random() < 0.8 and org_industry else rng.choice(INDUSTRIES)}
+            if rng.random() < 0.2:
+                industries.add(rng.choice(INDUSTRIES))
+            facets = [(Facet.industry, v) for v in industries]
+            k = rng.choices([1, 2, 3], [75, 20, 5])[0]
+            facets += [(Facet.program_type, v)
+                       for v in _weighted_sample(rng, program_types, [30, 30, 10, 10, 12, 8], k)]
+            facets += [(Facet.student_level, v) for v in rng.sample(levels, rng.choices([1, 2], [75, 25])[0])]
+            for facet, value in facets:
+                out["practice_facets"].append({"practice_id": pid, "facet": facet, "value": value})
+            if helpful:
+                readers = [u for u in rng.sample(self.active, helpful + 1) if u != author["id"]][:helpful]
+                for user_id in readers:
+                    out["helpful_marks"].append({
+                        "practice_id": pid, "user_id": user_id,
+                        "created_at": min(now, when + timedelta(days=rng.uniform(0, 400)))})
+        return out
+
+
+# The build.
+
+def _tables() -> dict[str, sa.Table]:
+    from cop.extensions import db
+
+    return db.metadata.tables
+
+
+def _insert(conn, table: sa.Table, rows: list[dict], chunk: int = 5000) -> None:
+    for start in range(0, len(rows), chunk):
+        conn.execute(table.insert(), rows[start:start + chunk])
+
+
+def _record_path(url: str) -> Path:
+    return state_dir(url).with_name(state_dir(url).name + ".build.json")
+
+
+def read_record(url: str) -> dict | None:
+    path = _record_path(url)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def database_size(url: str) -> int:
+    path = sqlite_path(url)
+    if path is not None:
+        return path.stat().st_size if path.exists() else 0
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(sa.text("SELECT pg_database_size(current_database())"))
+    finally:
+        engine.dispose()
+
+
+def _table_names(url: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        return sa.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def _empty_database(url: str) -> None:
+    """Remove the SQLite file, or drop every table of the PostgreSQL database (asked for by --rebuild)."""
+    path = sqlite_path(url)
+    if path is not None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    engine = sa.create_engine(url)
+    try:
+        metadata = sa.MetaData()
+        metadata.reflect(engine)
+        with engine.begin() as conn:
+            metadata.drop_all(conn)
+    finally:
+        engine.dispose()
+
+
+def ensure_database(spec: BuildSpec, url: str, rebuild: bool = False) -> dict:
+    """The database for `spec` at `url`: reused when an earlier build recorded the same spec, built
+    fresh otherwise. Returns the build record (timings, counts, size) with `reused` set."""
+    url = normalize_url(url)
+    record = read_record(url)
+    path = sqlite_path(url)
+    exists = path.exists() if path is not None else bool(_table_names(url))
+    if not rebuild and exists and record and record.get("spec") == spec.fingerprint():
+        _upgrade_only(url)
+        record.update(reused=True, size_bytes=database_size(url))
+        return record
+    if exists and path is None and not rebuild:
+        raise click.ClickException(
+            f"{masked(url)} already has tables that no matching bench build made. "
+            "Pass --rebuild to drop them all and build afresh (only on a database kept for benchmarks).")
+    _empty_database(url)
+    _record_path(url).unlink(missing_ok=True)
+    try:
+        record = build(spec, url)
+    except BaseException:
+        if path is not None:
+            _empty_database(url)
+        raise
+    _record_path(url).parent.mkdir(parents=True, exist_ok=True)
+    _record_path(url).write_text(json.dumps(record, indent=2))
+    record["reused"] = False
+    return record
+
+
+def _upgrade_only(url: str) -> None:
+    """A reused database still gets migrations written since it was built (new tables stay empty)."""
+    from flask_migrate import upgrade
+
+    from cop.extensions import db
+
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def build(spec: BuildSpec, url: str) -> dict:
+    from flask_migrate import upgrade
+
+    from cop.extensions import db
+    from cop.practices.models import Competency, Topic
+    from cop.practices.services import refresh_counts
+    from cop.practices.taxonomy import ensure_taxonomy
+
+    started = time.perf_counter()
+    steps: dict[str, float] = {}
+    mismatched = check_writer()
+    if mismatched:
+        click.echo(f"warning: generated body_html differs from cop.text.render_markdown in {len(mismatched)} of 5 "
+                   "samples; pages will show slightly different HTML than the app would store.", err=True)
+    rng = random.Random(spec.seed)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    app = make_app(url)
+    with app.app_context():
+        t = time.perf_counter()
+        upgrade()
+        ensure_taxonomy()
+        db.session.commit()
+        steps["migrations_and_taxonomy"] = time.perf_counter() - t
+        topic_ids = list(db.session.scalars(sa.select(Topic.id).order_by(Topic.position)))
+        competency_ids = list(db.session.scalars(sa.select(Competency.id).order_by(Competency.position)))
+        db.session.close()
+
+        tables = _tables()
+        t = time.perf_counter()
+        orgs = _organizations(rng, spec.organizations, now)
+        users = _users(rng, spec.users, orgs, now)
+        tag_names = list(dict.fromkeys(vocabulary.TAGS))
+        tags = [{"id": i, "name": name} for i, name in enumerate(tag_names, start=1)]
+        counts = {"organizations": len(orgs), "users": len(users), "tags": len(tags)}
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # A fresh file that is deleted if the build fails: no need to be crash-safe while filling it.
+                conn.exec_driver_sql("PRAGMA synchronous=OFF")
+                conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")
+            _insert(conn, tables["organizations"], orgs)
+            _insert(conn, tables["users"], users)
+            _insert(conn, tables["tags"], tags)
+            conn.commit()
+            steps["organizations_users_tags"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            library = Library(rng, users, orgs, topic_ids, competency_ids, [tag["id"] for tag in tags], now)
+            plan = library.plan(spec.practices)
+            chunks = [(start, plan[start:start + CHUNK]) for start in range(0, len(plan), CHUNK)]
+            with click.progressbar(chunks, label=f"Building {len(plan):,} practices", show_pos=True,
+                                   item_show_func=lambda c: None if c is None else f"{c[0] + len(c[1]):,}") as bar:
+                for start, part in bar:
+                    for name, rows in library.rows(start + 1, part).items():
+                        _insert(conn, tables[name], rows)
+                        counts[name] = counts.get(name, 0) + len(rows)
+                    conn.commit()
+            steps["practices"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            if conn.dialect.name == "postgresql":
+                for table in ("organizations", "users", "tags", "practices"):
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                         f"(SELECT max(id) FROM {table}))")
+                conn.commit()
+        refresh_counts(set(topic_ids), set(competency_ids))
+        db.session.commit()
+        db.session.close()
+        if db.engine.dialect.name == "postgresql":
+            # Autovacuum would analyze these fresh tables within minutes; do it now so runs are comparable.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
+        steps["counts_and_finish"] = time.perf_counter() - t
+        db.engine.dispose()
+    seconds = time.perf_counter() - started
+    published = spec.practices
+    return {
+        "spec": spec.fingerprint(),
+        "database_url": masked(url),
+        "built_at": now.isoformat(),
+        "build_seconds": round(seconds, 1),
+        "steps_seconds": {k: round(v, 1) for k, v in steps.items()},
+        "counts": {**counts, "published_practices": published,
+                   "draft_practices": round(published * DRAFT_SHARE),
+                   "deleted_practices": round(published * DELETED_SHARE)},
+        "body_html_matches_render_markdown": not mismatched,
+        "size_bytes": database_size(url),
+    }
+
+
+def pick_practice(url: str) -> dict:
+    """A published practice of about average length (not the bench member's), for the practice page."""
+    engine = sa.create_engine(normalize_url(url))
+    visible = "status = 'published' AND deleted_at IS NULL"
+    try:
+        with engine.connect() as conn:
+            average = conn.scalar(sa.text(f"SELECT avg(length(body)) FROM practices WHERE {visible}"))
+            row = conn.execute(sa.text(
+                f"SELECT id, length(body) AS chars, length(body_html) AS html_chars FROM practices "
+                f"WHERE {visible} ORDER BY abs(length(body) - :average), id LIMIT 1"),
+                {"average": average}).one()
+    finally:
+        engine.dispose()
+    return {"id": row.id, "body_chars": row.chars, "body_html_chars": row.html_chars}

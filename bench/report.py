@@ -1,0 +1,73 @@
+"""The report: a table on the terminal and the whole run as JSON under bench/results/."""
+
+import json
+import os
+import platform
+import sqlite3
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import RESULTS_DIR
+
+
+def machine() -> dict:
+    from bench.load import wrk_version
+
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": wrk_version(),
+    }
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MiB"
+
+
+def build_summary(record: dict) -> str:
+    counts = record.get("counts", {})
+    how = "reused (same parameters; --rebuild to build again)" if record.get("reused") else "built"
+    steps = ", ".join(f"{name.replace('_', ' ')} {sec:.1f} s" for name, sec in record.get("steps_seconds", {}).items())
+    return (f"Database {record['database_url']}: {how}\n"
+            f"  {counts.get('published_practices', 0):,} published practices (+{counts.get('draft_practices', 0):,}"
+            f" drafts, +{counts.get('deleted_practices', 0):,} deleted), {counts.get('organizations', 0):,}"
+            f" organizations, {counts.get('users', 0):,} users, {counts.get('helpful_marks', 0):,} helpful marks\n"
+            f"  build took {record['build_seconds']:.1f} s ({steps}); size {_mib(record['size_bytes'])}")
+
+
+def table(rows: list[dict], target_ratio: float) -> str:
+    """Page, requests/s, p50, p99, ratio to the baseline's requests/s and the target check."""
+    baseline = next((r for r in rows if r["kind"] == "baseline"), None)
+    base_rps = baseline["load"]["requests_per_second"] if baseline else 0
+    header = ("page", "req/s", "p50 ms", "p99 ms", "vs baseline", f"target ≥{target_ratio:.0%}", "errors")
+    lines = []
+    for row in rows:
+        load = row["load"]
+        ratio = load["requests_per_second"] / base_rps if base_rps else 0
+        row["ratio_to_baseline"] = round(ratio, 3)
+        if row.get("target"):
+            row["meets_target"] = ratio >= target_ratio
+            check = "PASS" if row["meets_target"] else "MISS"
+        else:
+            check = "—"
+        lines.append((row["name"], f"{load['requests_per_second']:,.1f}", f"{load['latency_ms'].get('p50', 0):,.1f}",
+                      f"{load['latency_ms'].get('p99', 0):,.1f}", f"{ratio:.0%}", check, str(load["errors"])))
+    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
+
+    def fmt(line):
+        return "  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in
+                         enumerate(zip(line, widths)))
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(header), rule, *map(fmt, lines)])
+
+
+def write_json(payload: dict, folder: Path = RESULTS_DIR) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+    path = folder / f"{stamp}.json"
+    path.write_text(json.dumps(payload, indent=2, default=str))
+    return path
