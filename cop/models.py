@@ -6,3 +6,4 @@ from cop.orgs.models import Organization, OrgKind  # noqa: F401
 from cop.practices.models import (Attachment, Bookmark, Competency, HelpfulMark, Practice,  # noqa: F401
                                   PracticeFacet, PracticeRevision, Tag, Topic)
 from cop.notifications.models import Notification  # noqa: F401
+from cop.search.models import SearchChange  # noqa: F401

@@ -1,0 +1,69 @@
+"""Search: one box for practices, discussions, events, organizations and people, on a Whoosh index
+that the change log keeps in step with the database."""
+
+import logging
+
+import click
+from flask import Blueprint, current_app
+
+bp = Blueprint("search", __name__)
+log = logging.getLogger(__name__)
+
+
+def init_app(app):
+    from cop.extensions import db
+    from cop.search import changes  # noqa: F401  registers the session listeners once, at import
+    from cop.search import engine
+
+    @app.after_request
+    def _sync_after_commit(response):
+        # Index what this request committed once the answer has gone out; the change log keeps it
+        # safe meanwhile, and any later writer or `flask search sync` catches up if this one dies.
+        if db.session.info.pop("search_ready", False):
+            app_object = current_app._get_current_object()
+            response.call_on_close(lambda: _sync_quietly(app_object))
+        return response
+
+    @app.cli.group("search")
+    def search_cli():
+        """The search index."""
+
+    @search_cli.command("reindex")
+    def reindex_command():
+        """Rebuild the whole index from the database (searches keep working meanwhile)."""
+        from cop.search.documents import KINDS
+
+        total = sum(db.session.scalar(db.select(db.func.count()).select_from(kind.model)) for kind in KINDS.values())
+        with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
+            report = engine.rebuild(app, progress=lambda kind, n: bar.update(n))
+        counts = ", ".join(f"{n} {kind}" for kind, n in report["documents"].items())
+        click.echo(f"Indexed {counts} in {report['seconds']:.1f} s ({report['bytes'] / 1e6:.1f} MB); "
+                   f"{report['caught_up']} change(s) made meanwhile applied.")
+
+    @search_cli.command("sync")
+    def sync_command():
+        """Apply changes the index has not seen yet (safe to run from cron, on every machine)."""
+        click.echo(f"Refreshed {engine.sync(app)} document(s).")
+
+
+def _sync_quietly(app):
+    from cop.extensions import db
+    from cop.search import engine
+
+    with app.app_context():
+        try:
+            engine.sync(app)
+        except Exception:  # the change log still holds the work; the next sync applies it
+            log.exception("Search sync after commit failed")
+        finally:
+            db.session.remove()
+
+
+def sync_now(app=None):
+    """Bring the index up to date in this process (CLI commands and tests call this after committing)."""
+    from cop.search import engine
+
+    return engine.sync(app or current_app._get_current_object())
+
+
+from cop.search import views  # noqa: E402,F401

@@ -1,0 +1,183 @@
+"""What gets indexed, and how each kind of content becomes a search document.
+
+Only content that every approved member may see is indexed: drafts, hidden, deleted, private or
+pending things produce no document (and so are removed from the index). The search page checks each
+hit against the database again before showing it, so a change that has not reached the index yet
+cannot leak either.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from cop.auth.models import MemberStatus, User
+from cop.extensions import db
+from cop.orgs.models import Organization
+from cop.practices.models import PROGRAM_TYPES, Practice, PracticeStatus
+from cop.text import plain_text
+
+
+@dataclass
+class Kind:
+    """A kind of searchable content."""
+
+    name: str
+    label: str
+    model: type
+    build: Callable[[list[int]], dict[int, dict]]  # ids -> documents for those that are searchable
+    load_visible: Callable[[list[int], object], dict[int, object]]  # ids, viewer -> objects they may see
+    text_of: Callable[[object], str]  # the text snippets are cut from
+    # Attribute names whose change makes the document stale (others, like counters, are ignored).
+    watched: set[str] = field(default_factory=set)
+
+
+def _day(value) -> int:
+    return int(value.strftime("%Y%m%d")) if value else 0
+
+
+def _stamp(value) -> int:
+    return int(value.timestamp()) if value else 0
+
+
+def _joined(values) -> str:
+    return ",".join(v for v in values if v)
+
+
+# Practices
+
+def _practice_query(ids):
+    return (sa.select(Practice).where(Practice.id.in_(ids))
+            .options(so.joinedload(Practice.organization), so.joinedload(Practice.author),
+                     so.selectinload(Practice.topics), so.selectinload(Practice.competencies),
+                     so.selectinload(Practice.tags), so.selectinload(Practice.facets)))
+
+
+def practice_text(practice: Practice) -> str:
+    return f"{practice.summary}\n{plain_text(practice.body)}"
+
+
+def build_practices(ids: list[int]) -> dict[int, dict]:
+    docs = {}
+    for practice in db.session.scalars(_practice_query(ids)).unique():
+        if not practice.is_published:
+            continue
+        docs[practice.id] = {
+            "title": practice.title,
+            "content": practice_text(practice),
+            "topic": " ".join(f"{t.name} {t.slug.replace('-', ' ')}" for t in practice.topics),
+            "tag": _joined(t.name for t in practice.tags),
+            "competency": " ".join(c.name for c in practice.competencies),
+            "organization": practice.organization.name,
+            "author": practice.author.name,
+            "industry": " ".join(practice.industries),
+            "program": " ".join(PROGRAM_TYPES.get(p, p) for p in practice.program_types),
+            "f_topic": _joined(t.slug for t in practice.topics),
+            "f_industry": _joined(practice.industries),
+            "f_program": _joined(practice.program_types),
+            "f_org": practice.organization.slug,
+            "day": _day(practice.published_at),
+            "stamp": _stamp(practice.published_at),
+        }
+    return docs
+
+
+def visible_practices(ids, viewer):
+    return {p.id: p for p in db.session.scalars(_practice_query(ids)).unique() if p.is_published and p.can_view(viewer)}
+
+
+# Organizations
+
+def build_organizations(ids: list[int]) -> dict[int, dict]:
+    docs = {}
+    for org in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids))):
+        docs[org.id] = {
+            "title": org.name,
+            "content": f"{org.kind_label}. {org.region}. {org.description}",
+            "industry": org.industry or "",
+            "organization": org.name,
+            "f_industry": org.industry or "",
+            "f_org": org.slug,
+            "day": _day(org.created_at),
+            "stamp": _stamp(org.created_at),
+        }
+    return docs
+
+
+def visible_organizations(ids, viewer):
+    return {o.id: o for o in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))}
+
+
+def organization_text(org) -> str:
+    return f"{org.kind_label}. {org.region}. {org.description}"
+
+
+# People
+
+def _people_query(ids):
+    return sa.select(User).where(User.id.in_(ids)).options(so.joinedload(User.organization))
+
+
+def build_people(ids: list[int]) -> dict[int, dict]:
+    docs = {}
+    for user in db.session.scalars(_people_query(ids)):
+        if user.status is not MemberStatus.active or user.organization is None:
+            continue
+        docs[user.id] = {
+            "title": user.name,
+            "content": f"{user.title}. {user.bio}",
+            "organization": user.organization.name,
+            "f_org": user.organization.slug,
+            "day": _day(user.created_at),
+            "stamp": _stamp(user.created_at),
+        }
+    return docs
+
+
+def visible_people(ids, viewer):
+    return {u.id: u for u in db.session.scalars(_people_query(ids)) if u.status is MemberStatus.active}
+
+
+def person_text(user) -> str:
+    return f"{user.title}. {user.bio}"
+
+
+KINDS: dict[str, Kind] = {}
+DOCUMENTS: dict[type, Kind] = {}
+# Changes to one model that make documents of another kind stale: model -> [(kind, attrs, ids_for(objs))].
+DEPENDENTS: dict[type, list[tuple[str, set[str], Callable]]] = {}
+
+
+def register(kind: Kind) -> None:
+    """Make a kind of content searchable (features call this once, at import)."""
+    KINDS[kind.name] = kind
+    DOCUMENTS[kind.model] = kind
+
+
+def register_dependent(model: type, kind: str, watched: set[str], ids_for: Callable) -> None:
+    DEPENDENTS.setdefault(model, []).append((kind, watched, ids_for))
+
+
+def _practices_of_orgs(connection, org_ids):
+    return connection.execute(sa.select(Practice.id).where(Practice.organization_id.in_(org_ids))).scalars().all()
+
+
+def _practices_of_authors(connection, user_ids):
+    return connection.execute(sa.select(Practice.id).where(Practice.author_id.in_(user_ids))).scalars().all()
+
+
+def _people_of_orgs(connection, org_ids):
+    return connection.execute(sa.select(User.id).where(User.organization_id.in_(org_ids))).scalars().all()
+
+
+register(Kind("practice", "Practices", Practice, build_practices, visible_practices, practice_text,
+              {"title", "summary", "body", "status", "deleted_at", "organization_id", "author_id", "published_at",
+               "topics", "competencies", "tags", "facets"}))
+register(Kind("organization", "Organizations", Organization, build_organizations, visible_organizations,
+              organization_text, {"name", "slug", "kind", "subtype", "industry", "region", "description"}))
+register(Kind("person", "People", User, build_people, visible_people, person_text,
+              {"name", "title", "bio", "status", "organization_id"}))
+register_dependent(Organization, "practice", {"name", "slug"}, _practices_of_orgs)
+register_dependent(Organization, "person", {"name", "slug"}, _people_of_orgs)
+register_dependent(User, "practice", {"name"}, _practices_of_authors)

@@ -1,0 +1,533 @@
+"""The Whoosh index: schema, one reused searcher per worker, catching up with the change log,
+rebuilding into a fresh folder, and queries that never fail.
+
+Whoosh is used only in this module and its package, so the engine stays replaceable.
+"""
+
+import copy
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from whoosh import highlight, index, qparser, query, sorting
+from whoosh.analysis import StemmingAnalyzer, StandardAnalyzer
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.index import LockError
+
+from cop.extensions import db, utcnow
+from cop.search.documents import KINDS
+from cop.search.models import SearchChange
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 24
+SEARCH_SECONDS = 1.5
+GAP_SECONDS = 600  # how long a missing change-log id may still turn up (a transaction in flight)
+CURRENT_FILE = "CURRENT"
+POSITION_FILE = "position.json"
+
+STEM = StemmingAnalyzer()
+
+
+def make_schema() -> Schema:
+    return Schema(
+        uid=ID(unique=True, stored=True),
+        kind=ID(stored=True),
+        obj_id=NUMERIC(int, stored=True),
+        title=TEXT(analyzer=STEM, field_boost=3.0, stored=True),
+        title_words=TEXT(analyzer=StandardAnalyzer(stoplist=None)),
+        content=TEXT(analyzer=STEM, spelling=True),
+        topic=TEXT(analyzer=STEM),
+        tag=KEYWORD(commas=True, lowercase=True),
+        competency=TEXT(analyzer=STEM),
+        organization=TEXT(analyzer=STEM, field_boost=1.5),
+        author=TEXT(analyzer=STEM),
+        industry=TEXT(analyzer=STEM),
+        program=TEXT(analyzer=STEM),
+        f_topic=KEYWORD(commas=True),
+        f_industry=KEYWORD(commas=True),
+        f_program=KEYWORD(commas=True),
+        f_org=ID,
+        # Dates as whole days (YYYYMMDD): range queries over second-resolution datetimes are slow.
+        day=NUMERIC(int, sortable=True),
+        stamp=NUMERIC(int, sortable=True),
+    )
+
+
+SEARCH_FIELDS = ["title", "content", "topic", "tag", "competency", "organization", "author", "industry", "program"]
+FIELD_ALIASES = {"topic": ["topics"], "tag": ["tags"], "organization": ["org", "company"], "author": ["by"],
+                 "industry": ["industries"], "program": ["programs", "program_type"], "competency": ["competencies"]}
+FACETS = {"kind": "kind", "topic": "f_topic", "industry": "f_industry", "program_type": "f_program",
+          "organization": "f_org"}
+
+
+# Where the index lives: COP_INDEX_DIR/CURRENT names the active build folder, so a rebuild
+# happens beside it and is swapped in with one atomic rename.
+
+def _root(app) -> Path:
+    return Path(app.config["COP_INDEX_DIR"])
+
+
+def current_dir(app) -> Path | None:
+    pointer = _root(app) / CURRENT_FILE
+    try:
+        name = pointer.read_text().strip()
+    except FileNotFoundError:
+        return None
+    folder = _root(app) / name
+    return folder if index.exists_in(folder) else None
+
+
+def _create_build_dir(app) -> Path:
+    root = _root(app)
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / f"build-{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    index.create_in(folder, make_schema())
+    return folder
+
+
+def _swap_in(app, folder: Path) -> None:
+    root = _root(app)
+    temp = root / f"{CURRENT_FILE}.{os.getpid()}.tmp"
+    temp.write_text(folder.name)
+    os.replace(temp, root / CURRENT_FILE)
+    for old in root.glob("build-*"):
+        if old != folder and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def ensure_index(app) -> Path:
+    """The active index folder; the first caller anywhere creates it empty, at position 0 of the log."""
+    folder = current_dir(app)
+    if folder is not None:
+        return folder
+    _root(app).mkdir(parents=True, exist_ok=True)
+    initial = _root(app) / "build-initial"
+    try:
+        initial.mkdir()  # atomic: exactly one thread or process wins and creates the index
+    except FileExistsError:
+        for _ in range(200):
+            if (folder := current_dir(app)) is not None:
+                return folder
+            time.sleep(0.05)
+        raise
+    index.create_in(initial, make_schema())
+    _write_position(initial, {"position": 0, "gaps": {}})
+    _swap_in(app, initial)
+    return initial
+
+
+def _read_position(folder: Path) -> dict:
+    try:
+        return json.loads((folder / POSITION_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return {"position": 0, "gaps": {}}
+
+
+def _write_position(folder: Path, data: dict) -> None:
+    temp = folder / f"{POSITION_FILE}.tmp"
+    temp.write_text(json.dumps(data))
+    os.replace(temp, folder / POSITION_FILE)
+
+
+# Writing
+
+def _documents_for(changes: dict[str, set[int]]) -> tuple[list[dict], list[str]]:
+    """Fresh documents for what changed, and the uids to drop (gone or no longer searchable)."""
+    upserts, deletes = [], []
+    for kind_name, ids in changes.items():
+        kind = KINDS.get(kind_name)
+        if kind is None or not ids:
+            continue
+        ids = sorted(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            docs = kind.build(chunk)
+            for object_id in chunk:
+                uid = f"{kind_name}:{object_id}"
+                doc = docs.get(object_id)
+                if doc is None:
+                    deletes.append(uid)
+                else:
+                    upserts.append(_finish(kind_name, object_id, doc))
+    return upserts, deletes
+
+
+def _finish(kind_name: str, object_id: int, doc: dict) -> dict:
+    doc = {key: value for key, value in doc.items() if value not in (None, "")}
+    doc.update(uid=f"{kind_name}:{object_id}", kind=kind_name, obj_id=object_id,
+               title_words=doc.get("title", ""))
+    return doc
+
+
+def _open_writer(ix, timeout: float):
+    """A writer, waiting for another process's writer to finish instead of failing with LockError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return ix.writer(timeout=0.0)
+        except LockError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def sync(app, timeout: float = 10.0) -> int:
+    """Apply change-log entries this index has not seen; returns how many documents were refreshed.
+
+    Safe to run from any process at any time: the index lock serializes writers, and the position
+    (with the ids still missing below it) is stored in the index folder itself.
+    """
+    folder = ensure_index(app)
+    ix = index.open_dir(folder)
+    try:
+        writer = _open_writer(ix, timeout)
+    except LockError:
+        log.warning("Search index busy for %.0f s; the change log keeps the work for the next sync", timeout)
+        return 0
+    try:
+        state = _read_position(folder)
+        position, gaps = state["position"], {int(k): v for k, v in state.get("gaps", {}).items()}
+        wanted = SearchChange.id > position
+        if gaps:
+            wanted = sa.or_(wanted, SearchChange.id.in_(list(gaps)))
+        rows = db.session.execute(sa.select(SearchChange.id, SearchChange.kind, SearchChange.object_id)
+                                  .where(wanted).order_by(SearchChange.id)).all()
+        changes: dict[str, set[int]] = {}
+        seen = set()
+        for row_id, kind, object_id in rows:
+            changes.setdefault(kind, set()).add(object_id)
+            seen.add(row_id)
+        upserts, deletes = _documents_for(changes)
+        for uid in deletes:
+            writer.delete_by_term("uid", uid)
+        for doc in upserts:
+            writer.update_document(**doc)
+        new_position = max([position] + [r[0] for r in rows])
+        now = time.time()
+        # Ids below the new position that we have not seen belong to transactions still in flight
+        # (PostgreSQL hands out ids before commit) or rolled back: look for them again for a while.
+        missing = set(range(position + 1, new_position + 1)) - seen if new_position - position < 100_000 else set()
+        gaps = {i: t for i, t in gaps.items() if i not in seen and now - t < GAP_SECONDS}
+        gaps.update({i: now for i in missing})
+        writer.commit()
+        _write_position(folder, {"position": new_position, "gaps": {str(k): v for k, v in gaps.items()}})
+        db.session.rollback()  # release the read snapshot
+        return len(upserts) + len(deletes)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def rebuild(app, progress=None) -> dict:
+    """Build a complete index from the database in a new folder, then swap it in.
+
+    Searches keep using the old index during the build; changes made meanwhile are caught up from
+    the change log before the swap.
+    """
+    started = time.monotonic()
+    start_position = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
+    folder = _create_build_dir(app)
+    ix = index.open_dir(folder)
+    writer = ix.writer(procs=max(1, min(2, os.cpu_count() or 1)), multisegment=True, limitmb=256)
+    counts = {}
+    try:
+        for kind in KINDS.values():
+            ids = db.session.scalars(sa.select(kind.model.id).order_by(kind.model.id)).all()
+            counts[kind.name] = 0
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for object_id, doc in kind.build(chunk).items():
+                    writer.add_document(**_finish(kind.name, object_id, doc))
+                    counts[kind.name] += 1
+                db.session.expunge_all()
+                if progress:
+                    progress(kind.name, len(chunk))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _write_position(folder, {"position": start_position, "gaps": {}})
+    _swap_in(app, folder)
+    caught_up = sync(app)
+    return {"documents": counts, "caught_up": caught_up, "seconds": time.monotonic() - started,
+            "bytes": sum(f.stat().st_size for f in folder.iterdir())}
+
+
+def catch_up(app, timeout: float = 0.5) -> int:
+    """Sync first if the change log is ahead of this index (one cheap query when it isn't)."""
+    folder = ensure_index(app)
+    state = _read_position(folder)
+    latest = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
+    if latest <= state["position"] and not state.get("gaps"):
+        return 0
+    try:
+        return sync(app, timeout=timeout)
+    except Exception:  # searching an index a moment behind beats failing the search
+        log.exception("Catching up the search index failed")
+        db.session.rollback()
+        return 0
+
+
+# Reading: one searcher per process and index folder, refreshed (cheap) instead of reopened (slow).
+
+_searchers: dict[str, tuple[Path, object, object]] = {}
+_searchers_lock = threading.Lock()
+
+
+def _refreshed(ix, old):
+    """A searcher on the index's latest generation that reopens only what changed.
+
+    Whoosh's own refresh() keeps a segment's old reader even when deletions were written for that
+    segment since (and keeps segments that were merged away), so an updated document would be found
+    twice and a removed one still found. Here an unchanged segment keeps its reader; a segment with
+    new deletions keeps its term files but gets a fresh per-document reader, which is cheap.
+    """
+    from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+    from whoosh.searching import Searcher
+
+    info = ix._read_toc()
+    if old is not None and old.reader().generation() == info.generation:
+        return old
+    previous = {}
+    if old is not None:
+        for reader, _ in old.reader().leaf_readers():
+            if isinstance(reader, SegmentReader):
+                previous[reader.segment().segment_id()] = reader
+    readers = []
+    for segment in info.segments:
+        reader = previous.get(segment.segment_id())
+        if reader is None:
+            reader = SegmentReader(ix.storage, info.schema, segment, generation=info.generation)
+        elif reader.segment().deleted_count() != segment.deleted_count():
+            reader = copy.copy(reader)
+            reader._segment = segment
+            reader._perdoc = reader._codec.per_document_reader(reader._storage, segment)
+            reader.__dict__.pop("deleted_docs_set", None)  # a cached set of the old deletions
+        readers.append(reader)
+    if not readers:
+        combined = EmptyReader(info.schema)
+    elif len(readers) == 1:
+        combined = readers[0]
+    else:
+        combined = MultiReader(readers, generation=info.generation)
+    return Searcher(combined, fromindex=ix)
+
+
+def _searcher(app):
+    folder = ensure_index(app)
+    key = str(_root(app))
+    with _searchers_lock:
+        cached = _searchers.get(key)
+        if cached is None or cached[0] != folder:
+            ix = index.open_dir(folder)
+            searcher = _refreshed(ix, None)
+        else:
+            ix = cached[1]
+            searcher = _refreshed(ix, cached[2])
+        _searchers[key] = (folder, ix, searcher)
+        return searcher
+
+
+def close_searchers() -> None:
+    with _searchers_lock:
+        for _, _, searcher in _searchers.values():
+            searcher.close()
+        _searchers.clear()
+
+
+# Queries that never fail
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_query(text: str) -> str:
+    """Cap the length before anything else, drop control characters, balance quotes and brackets,
+    and refuse wildcard tricks (a lone *, leading wildcards) that make the engine scan everything."""
+    text = unicodedata.normalize("NFKC", text or "")[:MAX_QUERY_CHARS * 2]
+    text = CONTROL.sub(" ", text)[:MAX_QUERY_CHARS]
+    text = re.sub(r"[?*]+(?=\w)", " ", text)  # no leading or inner wildcards
+    text = re.sub(r"(?<!\w)[*?]+", " ", text)  # no lone * or ?
+    text = re.sub(r"(\w+)[*?]+", lambda m: m.group(1) + ("*" if len(m.group(1)) >= 3 else ""), text)
+    words = re.findall(r"\S+", text)
+    words = [w[:60] for w in words[:MAX_TERMS]]
+    text = " ".join(words)
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+    depth, kept = 0, []
+    for char in text:
+        if char in "([{":
+            depth += 1
+            if depth > 3:
+                continue
+            kept.append("(")
+            continue
+        if char in ")]}":
+            if depth == 0:
+                continue
+            depth -= 1
+            if depth >= 3:
+                continue
+            kept.append(")")
+            continue
+        kept.append(char)
+    text = "".join(kept) + ")" * min(depth, 3)
+    text = re.sub(r"\b(NOT\s+){2,}", "NOT ", text)
+    return text.strip()
+
+
+def _parser(schema) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(SEARCH_FIELDS, schema, group=qparser.AndGroup,
+                                      fieldboosts={"title": 3.0, "topic": 1.5, "tag": 1.5, "organization": 1.5})
+    # Wildcards and boosts are not for members: a wildcard can scan the whole index.
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    parser.add_plugin(qparser.PrefixPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+_PARSERS: dict[int, qparser.QueryParser] = {}
+
+
+def parse(text: str, schema):
+    parser = _PARSERS.get(id(schema))
+    if parser is None:
+        parser = _PARSERS[id(schema)] = _parser(schema)
+    try:
+        parsed = parser.parse(text)
+    except (Exception, RecursionError):  # the parser raises IndexError, ValueError, RecursionError...
+        parsed = parser.parse(re.sub(r"[^\w\s]", " ", text))
+    return parsed
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    score: float
+
+
+@dataclass
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str | None = None
+    message: str | None = None
+    terms: set = field(default_factory=set)
+
+
+def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str, str] | None = None,
+           day_from: int | None = None, day_to: int | None = None, sort: str = "relevance", page: int = 1,
+           per_page: int = 10, allowed_uids=None) -> Results:
+    """Run a member's query. Never raises: unusable input gives a message instead of results."""
+    cleaned = clean_query(text)
+    if not cleaned:
+        return Results(message="Type a word or two to search for.") if text.strip() else Results()
+    positive = re.sub(r"\bNOT\s+\S+|(?<!\S)-\S+|\b(AND|OR|NOT)\b|[()\"]", " ", cleaned).strip()
+    if not positive:
+        return Results(message="Add a word to look for: a search can't consist only of words to leave out.")
+    searcher = _searcher(app)
+    parsed = parse(cleaned, searcher.schema)
+    if parsed is query.NullQuery:
+        return Results(message="That search has no words we can look for. Try plain words or a \"phrase\".")
+    conditions = []
+    if kinds:
+        conditions.append(query.Or([query.Term("kind", k) for k in kinds]))
+    for name, value in (filters or {}).items():
+        if value and name in FACETS:
+            conditions.append(query.Term(FACETS[name], value))
+    if day_from or day_to:
+        conditions.append(query.NumericRange("day", day_from, day_to))
+    restrict = query.And(conditions) if conditions else None
+    facets = {name: sorting.FieldFacet(fieldname, allow_overlap=True, maptype=sorting.Count)
+              for name, fieldname in FACETS.items()}
+    sortedby = sorting.FieldFacet("stamp", reverse=True) if sort == "newest" else None
+    page = max(1, min(page, 1000))
+    collector = TimeLimitCollector(searcher.collector(limit=page * per_page, sortedby=sortedby, groupedby=facets),
+                                   timelimit=SEARCH_SECONDS, use_alarm=False)
+    if restrict is not None:
+        # The filter wraps outermost: a time-limit wrapper would otherwise let unfiltered documents through.
+        collector = FilterCollector(collector, restrict)
+    try:
+        searcher.search_with_collector(parsed, collector)
+    except TimeLimit:
+        log.warning("Search for %r hit the time limit", cleaned)
+    results = collector.results()
+    hits = [Hit(hit["kind"], hit["obj_id"], hit.score or 0.0) for hit in results[(page - 1) * per_page:]]
+    facet_counts = {}
+    for name in FACETS:
+        try:
+            groups = results.groups(name)
+        except KeyError:
+            groups = {}
+        facet_counts[name] = sorted(((str(k), v) for k, v in groups.items() if k), key=lambda kv: (-kv[1], kv[0]))
+    terms = {(fieldname, value.decode() if isinstance(value, bytes) else value)
+             for fieldname, value in parsed.all_terms()}
+    out = Results(hits=hits, total=len(results) if results.has_exact_length() else results.estimated_length(),
+                  facets=facet_counts, terms=terms)
+    if out.total < 3:
+        out.suggestion = _suggest(searcher, parsed, cleaned)
+    return out
+
+
+def _suggest(searcher, parsed, cleaned: str) -> str | None:
+    """"Did you mean": each word whose stem the index doesn't know, replaced by the closest known word."""
+    try:
+        corrector = searcher.corrector("content")
+        changed, words = False, []
+        for word in re.findall(r"[^\s]+", cleaned):
+            bare = word.strip('"()').lower()
+            if bare.isalpha() and len(bare) >= 4 and word.upper() not in ("AND", "OR", "NOT"):
+                stems = [token.text for token in STEM(bare)]
+                if stems and not any(searcher.doc_frequency("content", stem) for stem in stems):
+                    found = corrector.suggest(bare, limit=1, maxdist=2, prefix=1)
+                    if found and found[0] != bare:
+                        word, changed = word.lower().replace(bare, found[0]), True
+            words.append(word)
+        return " ".join(words) if changed else None
+    except Exception:  # a suggestion is a nicety; never let it break a search
+        return None
+
+
+def suggest_titles(app, text: str, limit: int = 8) -> list[tuple[str, int, str]]:
+    """Type-ahead: titles containing every word typed, the last one as a prefix."""
+    words = re.findall(r"\w+", clean_query(text).lower())[:8]
+    if not words or len(words[-1]) < 2 and len(words) == 1:
+        return []
+    searcher = _searcher(app)
+    parts = [query.Term("title_words", w) for w in words[:-1]] + [query.Prefix("title_words", words[-1])]
+    try:
+        results = searcher.search(query.And(parts), limit=limit, terms=False)
+    except Exception:
+        return []
+    return [(hit["kind"], hit["obj_id"], hit["title"]) for hit in results]
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=220, surround=60)
+_FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
+
+
+def snippet(text: str, terms: set, fieldname: str = "content") -> str:
+    """Up to two passages of `text` with the query's words marked (HTML-escaped)."""
+    words = {value for field_name, value in terms if field_name in (fieldname, "title", "topic", "organization")}
+    if not words:
+        return ""
+    try:
+        return highlight.highlight(text[:20_000], words, STEM, _FRAGMENTER, _FORMATTER, top=2)
+    except Exception:
+        return ""

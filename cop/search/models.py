@@ -1,0 +1,20 @@
+"""The search change log: every change to searchable content, written in the content's own transaction."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from cop.extensions import UTCDateTime, db, utcnow
+
+
+class SearchChange(db.Model):
+    """One document to refresh in every index. Indexes keep their own position in this log, so a
+    crashed worker, a CLI command or a second machine with its own index all catch up the same way."""
+
+    __tablename__ = "search_changes"
+
+    id: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    object_id: so.Mapped[int]
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,94 @@
+"""The search page and the header's type-ahead."""
+
+import sqlalchemy as sa
+from flask import current_app, jsonify, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from cop.extensions import db
+from cop.orgs.models import Organization
+from cop.practices.models import PROGRAM_TYPES, Topic
+from cop.search import bp, engine
+from cop.search.documents import KINDS
+from cop.search.forms import SearchForm
+
+PER_PAGE = 10
+
+
+def _day(value) -> int | None:
+    return int(value.strftime("%Y%m%d")) if value else None
+
+
+def _facet_labels(facets: dict) -> dict[str, dict[str, str]]:
+    """Readable names for facet values, looked up in one query per facet that needs it."""
+    labels = {"kind": {name: kind.label for name, kind in KINDS.items()},
+              "program_type": dict(PROGRAM_TYPES), "industry": {}, "topic": {}, "organization": {}}
+    topic_slugs = [value for value, _ in facets.get("topic", [])]
+    if topic_slugs:
+        labels["topic"] = dict(db.session.execute(sa.select(Topic.slug, Topic.name).where(Topic.slug.in_(topic_slugs))).all())
+    org_slugs = [value for value, _ in facets.get("organization", [])][:30]
+    if org_slugs:
+        labels["organization"] = dict(db.session.execute(
+            sa.select(Organization.slug, Organization.name).where(Organization.slug.in_(org_slugs))).all())
+    return labels
+
+
+@bp.get("/")
+def index():
+    form = SearchForm(request.args)
+    form.validate()
+    text = (form.q.data or "").strip()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    message = None
+    day_from, day_to = _day(form.date_from.data), _day(form.date_to.data)
+    if form.date_from.errors or form.date_to.errors:
+        message = "Dates must look like 2026-09-01; the date filter was left out."
+        day_from = day_to = None
+    elif day_from and day_to and day_from > day_to:
+        message = "The “from” date was after the “to” date, so we swapped them."
+        day_from, day_to = day_to, day_from
+    kind = form.kind.data if form.kind.data in KINDS else None
+    filters = {name: (getattr(form, name).data or "").strip() for name in ("topic", "industry", "program_type",
+                                                                         "organization")}
+    results = engine.Results()
+    if text:
+        engine.catch_up(current_app)
+        results = engine.search(current_app, text, kinds=[kind] if kind else None, filters=filters,
+                                day_from=day_from, day_to=day_to,
+                                sort="newest" if form.sort.data == "newest" else "relevance",
+                                page=page, per_page=PER_PAGE)
+    entries = _entries(results)
+    return render_template("search/index.html", form=form, text=text, results=results, entries=entries,
+                           page=page, per_page=PER_PAGE, message=message or results.message, kind=kind,
+                           filters=filters, labels=_facet_labels(results.facets), kinds=KINDS)
+
+
+def _entries(results) -> list[dict]:
+    """The hits the viewer may see, in rank order, each with its object and a highlighted snippet."""
+    by_kind: dict[str, list[int]] = {}
+    for hit in results.hits:
+        by_kind.setdefault(hit.kind, []).append(hit.object_id)
+    objects = {name: KINDS[name].load_visible(ids, current_user) for name, ids in by_kind.items() if name in KINDS}
+    entries = []
+    for hit in results.hits:
+        obj = objects.get(hit.kind, {}).get(hit.object_id)
+        if obj is None:
+            continue
+        snippet = engine.snippet(KINDS[hit.kind].text_of(obj), results.terms)
+        entries.append({"kind": hit.kind, "obj": obj, "snippet": Markup(snippet)})
+    return entries
+
+
+@bp.get("/suggest")
+def suggest():
+    """Titles for the header's type-ahead (progressive enhancement: the form works without it)."""
+    text = request.args.get("q", "")[:200]
+    engine.catch_up(current_app, timeout=0.2)
+    titles = []
+    for kind_name, object_id, title in engine.suggest_titles(current_app, text, limit=12):
+        kind = KINDS.get(kind_name)
+        if kind and kind.load_visible([object_id], current_user):
+            titles.append(title)
+        if len(titles) >= 8:
+            break
+    return jsonify(titles=titles)

@@ -1,0 +1,245 @@
+"""Search: finds what members may see, never what they may not, keeps up with every change,
+and answers every query quickly without an error."""
+
+import re
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from cop.auth.models import MemberStatus, User
+from cop.extensions import db
+from cop.orgs.models import Organization
+from cop.practices import services as library
+from cop.practices.models import Practice, Topic
+from cop.search import engine
+from cop.search.models import SearchChange
+from tests.conftest import made_in
+
+
+@pytest.fixture
+def publish(app, member):
+    def publish(title="Pairing interns with mentors", body="Mentors meet interns every week.", author=None,
+                topics=("supervision-and-mentoring",), publish=True, **classification):
+        with made_in(app) as finish:
+            author = db.session.merge(author or member)
+            chosen = db.session.scalars(sa.select(Topic).where(Topic.slug.in_(topics))).all()
+            practice = library.create_practice(author, title=title, summary=f"About {title.lower()}.", body=body,
+                                               publish=publish,
+                                               classification=library.Classification(topics=chosen, **classification))
+            db.session.commit()
+            return finish(practice)
+
+    return publish
+
+
+def results_page(client, **params):
+    response = client.get("/search/", query_string=params)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_published_practice_is_found_by_a_body_word_with_highlight(client, member, login):
+    login(member)
+    page = "/practices/new"
+    from tests.test_practices import topic_id
+
+    client.post_form("/practices/new", {
+        "title": "Bus passes for every apprentice", "summary": "We pay for transit.",
+        "body": "The transit authority sells a **quarterly** pass that we hand out on day one.",
+        "topics": [topic_id(client.application, "wraparound-supports-and-retention")], "publish": "Publish",
+    }, page=page)
+    html = results_page(client, q="quarterly")
+    assert "Bus passes for every apprentice" in html and re.search(r"<mark[^>]*>quarterly</mark>", html)
+
+
+def test_what_members_may_not_see_never_appears(app, client, member, facilitator, publish, login):
+    publish(title="Secret draft", body="zanzibarish plans", publish=False)
+    gone = publish(title="Deleted one", body="xylophonic budget")
+    hidden = publish(title="Unpublished one", body="quokkalike staffing")
+    with app.app_context():
+        library.delete_practice(db.session.get(Practice, gone.id), by=db.session.merge(member))
+        library.unpublish_practice(db.session.get(Practice, hidden.id), by=db.session.merge(facilitator))
+        db.session.commit()
+    for viewer in (member, facilitator):
+        c = app.test_client()
+        login(viewer, client=c)
+        for word in ("zanzibarish", "xylophonic", "quokkalike"):
+            html = results_page(c, q=word)
+            assert "0 results" in html, (viewer.name, word)
+        assert c.get("/search/suggest", query_string={"q": "secret dr"}).get_json() == {"titles": []}
+    assert app.test_client().get("/search/?q=budget").status_code == 302
+
+
+def test_a_change_committed_by_a_dead_worker_is_found_after_sync(app, runner, client, member, publish, login):
+    practice = publish(title="Coordinator time", body="plain words")
+    login(member)
+    assert "1 result" in results_page(client, q="coordinator")
+    # Another process commits an edit and dies before it can touch the index.
+    with app.app_context():
+        row = db.session.get(Practice, practice.id)
+        library.update_practice(row, db.session.merge(member), title=row.title, summary=row.summary,
+                                body="now mentions the marimbaphone fund")
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(SearchChange.id))) >= 2
+    folder = engine.current_dir(app)
+    before = engine._read_position(folder)["position"]
+    result = runner.invoke(args=["search", "sync"])
+    assert "Refreshed 1 document(s)." in result.output
+    assert engine._read_position(folder)["position"] > before
+    assert "marimbaphone" in results_page(client, q="marimbaphone")
+
+
+def test_an_edited_document_is_found_once_with_its_new_words_only(app, client, member, publish, login):
+    practice = publish(title="Stipends for transit", body="We pay the bus fare.")
+    login(member)
+    assert "1 result for" in results_page(client, q="stipends")  # the worker now holds a searcher
+    for n, word in enumerate(["tram", "ferry", "bicycle"]):
+        with app.app_context():
+            row = db.session.get(Practice, practice.id)
+            library.update_practice(row, db.session.merge(member), title=row.title, summary=row.summary,
+                                    body=f"We pay the {word} fare.")
+            db.session.commit()
+        html = results_page(client, q="stipends")
+        assert "1 result for" in html, (word, re.findall(r"\d+ results? for", html), re.findall(r'flash[^"]*"[^>]*>([^<]*)', html))
+        assert "0 results" in results_page(client, q="bus")
+        assert "1 result for" in results_page(client, q=word)
+
+
+def test_renaming_an_organization_reaches_its_practices(app, client, member, publish, login):
+    publish(title="Shift schedules for students")
+    with app.app_context():
+        org = db.session.get(Organization, member.organization_id)
+        org.name = "Quillfeather Robotics"
+        db.session.commit()
+    login(member)
+    html = results_page(client, q="quillfeather", kind="practice")
+    assert "Shift schedules for students" in html
+
+
+def test_a_suspended_person_leaves_the_people_results(app, client, facilitator, make_user, login):
+    person = make_user(name="Ximena Quartermaine")
+    login(facilitator)
+    assert "Ximena Quartermaine" in results_page(client, q="Quartermaine")
+    client.post_form(f"/members/{person.id}/suspend", page=f"/members/{person.id}")
+    assert "0 results" in results_page(client, q="Quartermaine")
+
+
+@pytest.mark.parametrize("hostile", [
+    '"unbalanced quote', "((((((((((((((((((((((((deep", ")))(((", "NOT NOT NOT x", "*", "**", "*e*", "?",
+    "x" * 100_000, "\x00\x07\x1b[31m", "🙂 ünïcödé ﷽ 漢字", "topic:", "title:(", "[a TO", "date:[2020 TO 1990]",
+    "a" * 59 + "*", "AND OR NOT", "-everything", '"""', "\\", "%%%", "<script>alert(1)</script>",
+])
+def test_hostile_queries_answer_quickly_without_errors(client, member, publish, login, hostile):
+    publish(body="Some everyday words about apprentices and budgets.")
+    login(member)
+    started = time.monotonic()
+    response = client.get("/search/", query_string={"q": hostile})
+    assert response.status_code in (200, 400)
+    assert time.monotonic() - started < 1.0
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_bad_dates_and_pages_are_handled(client, member, login):
+    login(member)
+    swapped = results_page(client, q="budget", date_from="2026-12-01", date_to="2020-01-01")
+    assert "we swapped them" in swapped
+    assert "date filter was left out" in results_page(client, q="budget", date_from="yesterday")
+    assert client.get("/search/?q=budget&page=999999999").status_code == 200
+    assert client.get("/search/?q=budget&page=-4&kind=<x>&sort=sideways").status_code == 200
+
+
+def test_phrases_fields_prefixes_facets_and_suggestions(client, member, publish, login, make_user):
+    publish(title="Which business unit pays", body="The business unit that hires them pays the wage.",
+            topics=("budget-and-funding",), industries=["Healthcare"], program_types=["apprenticeship"])
+    publish(title="Units of competency", body="A unit of study for each business area.",
+            topics=("competencies-and-assessment",), industries=["Information Technology"])
+    login(member)
+    phrase = results_page(client, q='"business unit"')
+    assert "Which business unit pays" in phrase and "Units of competency" not in phrase
+    topic = results_page(client, q="topic:budget")
+    assert "Which business unit pays" in topic and "Units of competency" not in topic
+    prefix = results_page(client, q="compet*")
+    assert "Units of competency" in prefix
+    faceted = results_page(client, q="business", industry="Healthcare")
+    assert "Which business unit pays" in faceted and "Units of competency" not in faceted
+    everything = results_page(client, q="business")
+    assert "Budget and funding" in everything and "Apprenticeship" in everything  # facet labels
+    assert "Did you mean" in results_page(client, q="businness")
+
+
+def test_type_ahead_suggests_titles_by_prefix(client, member, publish, login):
+    publish(title="Transportation stipends that keep students")
+    login(member)
+    assert client.get("/search/suggest", query_string={"q": "transportation sti"}).get_json() == {
+        "titles": ["Transportation stipends that keep students"]}
+    assert client.get("/search/suggest", query_string={"q": "x" * 5000}).get_json() == {"titles": []}
+
+
+def test_rebuild_swaps_in_a_new_folder_and_keeps_changes_made_meanwhile(app, runner, client, member, publish, login):
+    publish(title="Before the rebuild")
+    login(member)
+    results_page(client, q="rebuild")
+    old = engine.current_dir(app)
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "practice" in result.output
+    new = engine.current_dir(app)
+    assert new != old and not old.exists()
+    assert "Before the rebuild" in results_page(client, q="rebuild")
+
+
+def test_two_indexes_beside_one_database_converge(app, publish, tmp_path):
+    from config import TestConfig
+    from cop import create_app
+
+    publish(title="Everyone sees this eventually")
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                       COP_INDEX_DIR=str(tmp_path / "second-machine"), MAIL_DIR=str(tmp_path / "m2"),
+                       COP_UPLOAD_DIR=str(tmp_path / "u2"))
+    for each in (app, other):
+        with each.app_context():
+            engine.sync(each)
+            assert engine.search(each, "eventually").total == 1
+            db.engine.dispose()
+
+
+def test_concurrent_writers_never_raise_lock_errors(app, publish, member):
+    for n in range(6):
+        publish(title=f"Practice number {n}")
+    errors = []
+
+    def writer():
+        try:
+            with app.app_context():
+                engine.sync(app, timeout=20)
+                db.session.remove()
+        except Exception as error:  # collected and asserted below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=writer) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        assert engine.search(app, "practice number").total == 6
+
+
+def test_search_page_runs_a_constant_number_of_statements(app, client, member, publish, make_user, login,
+                                                          count_queries):
+    login(member)
+
+    def statements():
+        results_page(client, q="mentor")  # catch up first
+        with count_queries() as tally:
+            results_page(client, q="mentor")
+        return tally.count
+
+    for n in range(2):
+        publish(title=f"Mentor plan {n}", author=make_user())
+    few = statements()
+    for n in range(8):
+        publish(title=f"Mentor plan extra {n}", author=make_user(), topics=("staffing", "internal-buy-in"))
+    assert statements() == few
