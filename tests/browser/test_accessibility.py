@@ -1,0 +1,63 @@
+"""Every main page passes axe-core's WCAG 2.1 A/AA checks in a real browser (axe is vendored, MPL-2.0)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']});
+  return result.violations.map(v => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(' | ')}`);
+}"""
+
+
+def violations(page):
+    page.evaluate(AXE)
+    return page.evaluate(RUN_AXE)
+
+
+@pytest.fixture
+def make_practice_for_axe(app, member):
+    import sqlalchemy as sa
+
+    from cop.extensions import db
+    from cop.practices import services
+    from cop.practices.models import Topic
+
+    with app.app_context():
+        author = db.session.merge(member)
+        topics = db.session.scalars(sa.select(Topic).limit(2)).all()
+        practice = services.create_practice(
+            author, title="Accessible practice", summary="A summary.", publish=True,
+            body="## Heading\n\n- a list\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n[link](https://example.org)",
+            classification=services.Classification(topics=topics, industries=["Healthcare"]))
+        db.session.commit()
+        return practice.id
+
+
+PUBLIC_PAGES = ["/", "/auth/signin", "/auth/join", "/auth/reset"]
+MEMBER_PAGES = ["/", "/practices/", "/practices/PRACTICE", "/practices/PRACTICE/edit", "/practices/new",
+                "/practices/topics/", "/practices/topics/staffing", "/practices/PRACTICE/history",
+                "/competencies/", "/competencies/communication", "/members/", "/orgs/", "/members/ME",
+                "/auth/settings", "/auth/settings/password", "/notifications/", "/search/?q=practice",
+                "/orgs/ORG", "/orgs/ORG/invitations", "/members/requests"]
+
+
+def test_public_pages_have_no_wcag_violations(page, live_server):
+    for path in PUBLIC_PAGES:
+        page.goto(f"{live_server}{path}")
+        assert violations(page) == [], path
+
+
+def test_member_pages_have_no_wcag_violations(page, live_server, facilitator, make_practice_for_axe, sign_in):
+    sign_in(facilitator.email, PASSWORD)
+    for path in MEMBER_PAGES:
+        url = (path.replace("PRACTICE", str(make_practice_for_axe)).replace("ME", str(facilitator.id))
+               .replace("ORG", facilitator.organization.slug))
+        response = page.goto(f"{live_server}{url}")
+        assert response.status < 400, url
+        assert violations(page) == [], url
