@@ -21,6 +21,7 @@ migrate: $(STAMP)
 
 demo: migrate
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask search sync
 
 run: demo
 	@echo ""
