@@ -71,7 +71,7 @@ def enum_column(enum_class, **kwargs):
 
 def configure_sqlite(engine) -> None:
     """SQLite as a real multi-user database: WAL (readers never block the writer), foreign keys,
-    a busy timeout, and transactions that begin explicitly so begin_write() can ask for IMMEDIATE."""
+    a busy timeout, and transactions that begin explicitly, IMMEDIATE wherever they may write."""
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, record):
@@ -85,11 +85,23 @@ def configure_sqlite(engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin") or _default_begin())
+
+
+def _default_begin() -> str:
+    """Reading pages begin plain (deferred) transactions; everything else (form posts, CLI commands, work
+    after a response) begins IMMEDIATE, so on SQLite concurrent writers queue behind the busy timeout
+    instead of failing with "database is locked" when one read before writing."""
+    from flask import has_request_context, request
+
+    if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
 
 
 def begin_write() -> None:
-    """Start the current unit of work as a serialized write, before it reads what it will change.
+    """Start the current unit of work as a serialized write, before it reads what it will change
+    (for writes in a reading request; posts and commands begin that way already).
 
     On SQLite a transaction that read first and writes later fails at once when another writer got
     there first; BEGIN IMMEDIATE makes concurrent writers queue instead. PostgreSQL needs nothing here:
@@ -101,3 +113,10 @@ def begin_write() -> None:
         raise RuntimeError("begin_write() must come before any change in the unit of work")
     db.session.rollback()  # only ends the read transaction; nothing was changed
     db.session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+
+
+def begin_read() -> None:
+    """Start the current unit of work as a plain read on SQLite (long reads outside a page request,
+    such as indexing, should not hold the write lock)."""
+    if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
+        db.session.connection(execution_options={"sqlite_begin": "BEGIN"})

@@ -4,7 +4,7 @@ import threading
 
 import sqlalchemy as sa
 
-from cop.extensions import begin_write, db
+from cop.extensions import begin_read, begin_write, db
 from cop.orgs.models import Organization
 
 
@@ -16,7 +16,8 @@ def test_concurrent_read_modify_write_loses_nothing(app, make_org):
     def add_one_mark():
         try:
             with app.app_context():
-                db.session.get(Organization, org.id)  # a read first, as a request's sign-in check does
+                begin_read()  # a plain read first, as a page request's sign-in check does
+                db.session.get(Organization, org.id)
                 start.wait(timeout=10)
                 begin_write()
                 row = db.session.scalar(sa.select(Organization).where(Organization.id == org.id).with_for_update())

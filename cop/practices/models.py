@@ -110,11 +110,6 @@ class Practice(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    title: so.Mapped[str] = so.mapped_column(sa.String(200))
-    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    # Sanitized HTML made once on save, so a page view never renders Markdown.
-    body_html: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     status: so.Mapped[PracticeStatus] = so.mapped_column(enum_column(PracticeStatus), default=PracticeStatus.draft)
     organization_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organizations.id"), index=True)
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -127,6 +122,12 @@ class Practice(db.Model):
     revision_count: so.Mapped[int] = so.mapped_column(default=0)
     deleted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     deleted_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    # The long texts come last so that, on SQLite, list queries never read their overflow pages.
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Sanitized HTML made once on save, so a page view never renders Markdown.
+    body_html: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     organization: so.Mapped["Organization"] = so.relationship()  # noqa: F821
     author: so.Mapped["User"] = so.relationship(foreign_keys=[author_id])  # noqa: F821

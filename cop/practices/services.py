@@ -227,13 +227,14 @@ def unsave_practice(practice: Practice, user) -> bool:
     return True
 
 
-def record_view(practice: Practice, user, seen: list[int]) -> bool:
-    """Count a member's first view in a session; the author's own views never count."""
-    if user.id == practice.author_id or practice.id in seen:
-        return False
-    db.session.execute(sa.update(Practice).where(Practice.id == practice.id)
+def counts_as_view(practice: Practice, user, seen: list[int]) -> bool:
+    """A member's first view in a session counts; the author's own views never do."""
+    return user.id != practice.author_id and practice.id not in seen
+
+
+def record_view(practice_id: int) -> None:
+    db.session.execute(sa.update(Practice).where(Practice.id == practice_id)
                        .values(view_count=Practice.view_count + 1))
-    return True
 
 
 # Revisions, compared.
@@ -421,10 +422,14 @@ def sort_practices(query, sort: str):
     return query.order_by(Practice.published_at.desc(), Practice.id.desc())
 
 
-def with_card_data(query):
-    """Load what a practice card shows in a fixed number of statements, whatever the page size."""
-    return query.options(so.joinedload(Practice.organization), so.joinedload(Practice.author),
-                         so.selectinload(Practice.topics), so.selectinload(Practice.facets))
+def with_card_data(query, with_body: bool = False):
+    """Load what a practice card shows in a fixed number of statements, whatever the page size
+    (the long texts only when asked for: feeds need the body, lists never do)."""
+    query = query.options(so.joinedload(Practice.organization), so.joinedload(Practice.author),
+                          so.selectinload(Practice.topics), so.selectinload(Practice.facets))
+    if not with_body:
+        query = query.options(so.defer(Practice.body), so.defer(Practice.body_html))
+    return query
 
 
 def new_feed_token(user) -> str:

@@ -2,13 +2,14 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import (abort, current_app, flash, redirect, render_template, request, send_file, session, url_for)
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file,
+                   session, url_for)
 from flask_login import current_user
 from markupsafe import Markup
 
 from cop.auth import public
 from cop.auth.models import MemberStatus, User
-from cop.extensions import db, utcnow
+from cop.extensions import begin_write, db, utcnow
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization
 from cop.practices import DETAIL_SECTIONS, bp, services
@@ -48,9 +49,12 @@ def _competencies():
 def index():
     form = LibraryFilterForm(request.args)
     topics, competencies = _topics(), _competencies()
+    # EXISTS per organization walks the organization_id index; an IN over all visible practices would
+    # scan the whole table on every request.
     orgs = db.session.execute(
         sa.select(Organization.slug, Organization.name)
-        .where(Organization.id.in_(services.visible_practices().with_only_columns(Practice.organization_id)))
+        .where(sa.exists(services.visible_practices().with_only_columns(Practice.id)
+                         .where(Practice.organization_id == Organization.id)))
         .order_by(Organization.name)).all()
     form.topic.choices = [("", "Any topic")] + [(t.slug, t.name) for t in topics]
     form.competency.choices = [("", "Any competency")] + [(c.slug, c.name) for c in competencies]
@@ -79,17 +83,35 @@ def index():
 @bp.get("/<int:practice_id>")
 def detail(practice_id):
     practice = get_practice_or_404(practice_id)
+    count_view = False
     if practice.is_published:
         seen = session.get("seen_practices", [])
-        if services.record_view(practice, current_user, seen):
+        if services.counts_as_view(practice, current_user, seen):
             session["seen_practices"] = (seen + [practice.id])[-SEEN_IN_SESSION:]
-            db.session.commit()
+            count_view = True
     marked = db.session.get(HelpfulMark, (practice.id, current_user.id)) is not None
     saved = db.session.get(Bookmark, (practice.id, current_user.id)) is not None
     sections = [section for make in DETAIL_SECTIONS if (section := make(practice, current_user))]
-    return render_template("practices/detail.html", practice=practice, marked=marked, saved=saved,
-                           button_form=EmptyForm(), attachment_form=AttachmentForm(),
-                           restore_days=RESTORE_WINDOW.days, sections=sections)
+    response = make_response(render_template(
+        "practices/detail.html", practice=practice, marked=marked, saved=saved, button_form=EmptyForm(),
+        attachment_form=AttachmentForm(), restore_days=RESTORE_WINDOW.days, sections=sections))
+    if count_view:
+        # Counted after the page has gone out, in a write of its own: a busy database delays the
+        # count, never the reader.
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _count_view(app, practice.id))
+    return response
+
+
+def _count_view(app, practice_id: int) -> None:
+    with app.app_context():
+        try:
+            begin_write()
+            services.record_view(practice_id)
+            db.session.commit()
+        except Exception:  # a lost view count must never surface as an error
+            current_app.logger.exception("Counting a view of practice %s failed", practice_id)
+            db.session.rollback()
 
 
 def _fill_choices(form: PracticeForm):
@@ -415,7 +437,7 @@ def _atom(practices, title: str, self_url: str, alternate_url: str):
 def feed(token):
     _feed_user(token)
     practices = db.session.scalars(services.with_card_data(
-        services.sort_practices(services.visible_practices(), "newest").limit(50))).unique().all()
+        services.sort_practices(services.visible_practices(), "newest").limit(50), with_body=True)).unique().all()
     return _atom(practices, "New practices", url_for("practices.feed", token=token, _external=True),
                  url_for("practices.index", _external=True))
 
@@ -426,7 +448,8 @@ def topic_feed(slug, token):
     _feed_user(token)
     topic = _topic_or_404(slug)
     practices = db.session.scalars(services.with_card_data(services.sort_practices(
-        services.filter_practices(services.visible_practices(), topic=topic), "newest").limit(50))).unique().all()
+        services.filter_practices(services.visible_practices(), topic=topic), "newest").limit(50),
+        with_body=True)).unique().all()
     return _atom(practices, f"New practices: {topic.name}",
                  url_for("practices.topic_feed", slug=slug, token=token, _external=True),
                  url_for("practices.topic", slug=slug, _external=True))

@@ -23,7 +23,7 @@ def _collect(session, flush_context, instances):
         if kind is not None and (in_new_or_deleted or _changed(obj, kind.watched)):
             pending.append((kind.name, obj, None))
         for dependent_kind, watched, ids_for in DEPENDENTS.get(type(obj), ()):
-            if obj not in session.new and (obj in session.deleted or _changed(obj, watched)):
+            if in_new_or_deleted or _changed(obj, watched):
                 pending.append((dependent_kind, obj, ids_for))
 
 
@@ -41,7 +41,7 @@ def _record(session, flush_context):
         if ids_for is None:
             rows.add((kind, object_id))
         else:
-            rows.update((kind, dependent_id) for dependent_id in ids_for(connection, [object_id]))
+            rows.update((kind, dependent_id) for dependent_id in ids_for(connection, obj) if dependent_id)
     if rows:
         connection.execute(sa.insert(SearchChange), [{"kind": k, "object_id": i} for k, i in sorted(rows)])
         session.info["search_dirty"] = True

@@ -145,7 +145,8 @@ def person_text(user) -> str:
 
 KINDS: dict[str, Kind] = {}
 DOCUMENTS: dict[type, Kind] = {}
-# Changes to one model that make documents of another kind stale: model -> [(kind, attrs, ids_for(objs))].
+# Changes to one model that make documents of another kind stale:
+# model -> [(kind, watched attributes, ids_for(connection, obj) -> ids of that kind)].
 DEPENDENTS: dict[type, list[tuple[str, set[str], Callable]]] = {}
 
 
@@ -159,16 +160,16 @@ def register_dependent(model: type, kind: str, watched: set[str], ids_for: Calla
     DEPENDENTS.setdefault(model, []).append((kind, watched, ids_for))
 
 
-def _practices_of_orgs(connection, org_ids):
-    return connection.execute(sa.select(Practice.id).where(Practice.organization_id.in_(org_ids))).scalars().all()
+def _practices_of_org(connection, org):
+    return connection.execute(sa.select(Practice.id).where(Practice.organization_id == org.id)).scalars().all()
 
 
-def _practices_of_authors(connection, user_ids):
-    return connection.execute(sa.select(Practice.id).where(Practice.author_id.in_(user_ids))).scalars().all()
+def _practices_of_author(connection, user):
+    return connection.execute(sa.select(Practice.id).where(Practice.author_id == user.id)).scalars().all()
 
 
-def _people_of_orgs(connection, org_ids):
-    return connection.execute(sa.select(User.id).where(User.organization_id.in_(org_ids))).scalars().all()
+def _people_of_org(connection, org):
+    return connection.execute(sa.select(User.id).where(User.organization_id == org.id)).scalars().all()
 
 
 register(Kind("practice", "Practices", Practice, build_practices, visible_practices, practice_text,
@@ -178,6 +179,78 @@ register(Kind("organization", "Organizations", Organization, build_organizations
               organization_text, {"name", "slug", "kind", "subtype", "industry", "region", "description"}))
 register(Kind("person", "People", User, build_people, visible_people, person_text,
               {"name", "title", "bio", "status", "organization_id"}))
-register_dependent(Organization, "practice", {"name", "slug"}, _practices_of_orgs)
-register_dependent(Organization, "person", {"name", "slug"}, _people_of_orgs)
-register_dependent(User, "practice", {"name"}, _practices_of_authors)
+register_dependent(Organization, "practice", {"name", "slug"}, _practices_of_org)
+register_dependent(Organization, "person", {"name", "slug"}, _people_of_org)
+register_dependent(User, "practice", {"name"}, _practices_of_author)
+
+
+# Discussions: a thread is one document with its readable replies, so a reply's words find its thread.
+
+def _thread_models():
+    from cop.discussions.models import Reply, Thread
+
+    return Thread, Reply
+
+
+def _threads_query(ids):
+    Thread, _ = _thread_models()
+    return (sa.select(Thread).where(Thread.id.in_(ids))
+            .options(so.joinedload(Thread.author), so.joinedload(Thread.category), so.joinedload(Thread.practice)))
+
+
+def _replies_by_thread(ids) -> dict[int, list]:
+    _, Reply = _thread_models()
+    replies: dict[int, list] = {}
+    rows = db.session.scalars(sa.select(Reply).where(Reply.thread_id.in_(ids), Reply.deleted_at.is_(None),
+                                                     Reply.hidden_at.is_(None))
+                              .options(so.joinedload(Reply.author)).order_by(Reply.id))
+    for reply in rows:
+        replies.setdefault(reply.thread_id, []).append(reply)
+    return replies
+
+
+def _thread_searchable(thread) -> bool:
+    return thread.hidden_at is None and thread.merged_into_id is None
+
+
+def build_threads(ids: list[int]) -> dict[int, dict]:
+    threads = [t for t in db.session.scalars(_threads_query(ids)).unique() if _thread_searchable(t)]
+    replies = _replies_by_thread([t.id for t in threads])
+    docs = {}
+    for thread in threads:
+        category = thread.category
+        topic = getattr(category, "topic", None)
+        thread_replies = replies.get(thread.id, [])
+        docs[thread.id] = {
+            "title": thread.title,
+            "content": plain_text(thread.body) + "\n" + "\n".join(plain_text(r.body) for r in thread_replies),
+            "topic": f"{category.name} {category.slug.replace('-', ' ')}" if category else "",
+            "author": " ".join([thread.author.name] + [r.author.name for r in thread_replies]),
+            "f_topic": topic.slug if topic is not None else "",
+            "day": _day(thread.created_at),
+            "stamp": _stamp(thread.last_activity_at or thread.created_at),
+        }
+    return docs
+
+
+def visible_threads(ids, viewer):
+    # Search shows only what every member may see, facilitators included: hidden threads are found in
+    # the moderation queue, not here.
+    return {t.id: t for t in db.session.scalars(_threads_query(ids)).unique()
+            if _thread_searchable(t) and t.can_view(viewer)}
+
+
+def thread_text(thread) -> str:
+    return plain_text(thread.body)
+
+
+def _thread_of_reply(connection, reply):
+    return [reply.thread_id]
+
+
+def register_discussions() -> None:
+    Thread, Reply = _thread_models()
+    register(Kind("discussion", "Discussions", Thread, build_threads, visible_threads, thread_text,
+                  {"title", "body", "category_id", "hidden_at", "merged_into_id", "practice_id", "author_id",
+                   "last_activity_at"}))
+    register_dependent(Reply, "discussion", {"body", "deleted_at", "hidden_at", "thread_id"}, _thread_of_reply)

@@ -24,7 +24,7 @@ from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
 
-from cop.extensions import db, utcnow
+from cop.extensions import begin_read, db, utcnow
 from cop.search.documents import KINDS
 from cop.search.models import SearchChange
 
@@ -191,6 +191,7 @@ def sync(app, timeout: float = 10.0) -> int:
     (with the ids still missing below it) is stored in the index folder itself.
     """
     folder = ensure_index(app)
+    begin_read()
     ix = index.open_dir(folder)
     try:
         writer = _open_writer(ix, timeout)
@@ -238,6 +239,7 @@ def rebuild(app, progress=None) -> dict:
     the change log before the swap.
     """
     started = time.monotonic()
+    begin_read()
     start_position = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
     folder = _create_build_dir(app)
     ix = index.open_dir(folder)

@@ -53,10 +53,8 @@ def upgrade():
     )
     op.create_table('practices',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=False),
+    # Small, often-filtered columns first and the long texts last: SQLite then reads list and filter
+    # columns without touching the overflow pages that hold the bodies.
     sa.Column('status', sa.Enum('draft', 'published', name='practicestatus', native_enum=False, length=32), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
@@ -69,6 +67,10 @@ def upgrade():
     sa.Column('revision_count', sa.Integer(), nullable=False),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('deleted_by_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_practices_author_id_users')),
     sa.ForeignKeyConstraint(['deleted_by_id'], ['users.id'], name=op.f('fk_practices_deleted_by_id_users')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_practices_organization_id_organizations')),
