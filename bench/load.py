@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 import click
 
 INSTALL_HINT = ("The benchmark drives load with wrk, which is not on PATH.\n"
-                "Install it (Debian/Ubuntu): sudo apt-get install -y wrk   (macOS: brew install wrk)\n"
+                "Install it on Debian or Ubuntu with: apt-get install -y wrk   (as root or with sudo; macOS: brew install wrk)\n"
                 "then run `make bench` again.")
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -83,7 +83,7 @@ def parse(output: str) -> LoadResult:
 
 def run_wrk(url: str, *, seconds: float, connections: int, threads: int, headers: dict[str, str] | None = None,
             timeout: float = 10) -> LoadResult:
-    """One wrk run; a socket read error per request is normal (sync gunicorn workers close each connection)."""
+    """One wrk run against `url`; the cookie header is left out of the recorded command."""
     command = [require_wrk(), f"-t{threads}", f"-c{max(connections, threads)}", f"-d{seconds:g}s",
                f"--timeout={timeout:g}s", "--latency"]
     for name, value in (headers or {}).items():

@@ -20,6 +20,7 @@ def machine() -> dict:
         "python": sys.version.split()[0],
         "sqlite": sqlite3.sqlite_version,
         "wrk": wrk_version(),
+        "load_average": os.getloadavg(),
     }
 
 
@@ -40,11 +41,15 @@ def build_summary(record: dict) -> str:
 
 def table(rows: list[dict], target_ratio: float) -> str:
     """Page, requests/s, p50, p99, ratio to the baseline's requests/s and the target check."""
-    baseline = next((r for r in rows if r["kind"] == "baseline"), None)
+    baseline = next((r for r in rows if r["kind"] == "baseline" and "load" in r), None)
     base_rps = baseline["load"]["requests_per_second"] if baseline else 0
     header = ("page", "req/s", "p50 ms", "p99 ms", "vs baseline", f"target ≥{target_ratio:.0%}", "errors")
     lines = []
     for row in rows:
+        if "load" not in row:
+            row["meets_target"] = False
+            lines.append((row["name"], "failed", "", "", "", "MISS" if row.get("target") else "—", ""))
+            continue
         load = row["load"]
         ratio = load["requests_per_second"] / base_rps if base_rps else 0
         row["ratio_to_baseline"] = round(ratio, 3)
@@ -62,12 +67,21 @@ def table(rows: list[dict], target_ratio: float) -> str:
                          enumerate(zip(line, widths)))
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(header), rule, *map(fmt, lines)])
+    notes = [f"{row['name']}: {row['load']['errors']:,} of {row['load']['requests']:,} responses were errors "
+             f"(non-2xx/3xx or socket errors); see the server log." for row in rows
+             if row.get("load", {}).get("errors")]
+    notes += [f"{row['name']}: {row['error']}" for row in rows if "error" in row]
+    return "\n".join([fmt(header), rule, *map(fmt, lines), *notes])
 
 
-def write_json(payload: dict, folder: Path = RESULTS_DIR) -> Path:
+def stamp(moment: datetime | None = None) -> str:
+    """A UTC time for file names: 2026-11-23T11-46-19Z."""
+    return (moment or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H-%M-%SZ")
+
+
+def write_json(payload: dict, name: str, folder: Path = RESULTS_DIR) -> Path:
+    """bench/results/<name>.json, named like the run's log folder."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
-    path = folder / f"{stamp}.json"
+    path = folder / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=str))
     return path
