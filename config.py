@@ -62,6 +62,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     COP_SIGNIN_LIMIT = os.environ.get("COP_SIGNIN_LIMIT", "10 per minute;50 per hour")
     COP_RESET_LIMIT = os.environ.get("COP_RESET_LIMIT", "5 per minute;20 per hour")
+    # Posting (threads, replies, edits, flags) per member.
+    COP_POST_LIMIT = os.environ.get("COP_POST_LIMIT", "6 per minute;60 per hour")
 
     COP_ATTACHMENT_MAX_BYTES = int(os.environ.get("COP_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))

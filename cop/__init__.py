@@ -41,7 +41,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import auth, competencies, home, members, notifications, orgs, practices, search
+    from cop import auth, competencies, discussions, home, members, notifications, orgs, practices, search
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -50,9 +50,12 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(practices.bp, url_prefix="/practices")
     app.register_blueprint(competencies.bp, url_prefix="/competencies")
     app.register_blueprint(notifications.bp, url_prefix="/notifications")
+    app.register_blueprint(discussions.bp, url_prefix="/discussions")
     app.register_blueprint(search.bp, url_prefix="/search")
     auth.init_app(app)
     practices.init_app(app)
+    discussions.init_app(app)
+    notifications.init_app(app)
     search.init_app(app)
     return app
 

@@ -53,12 +53,14 @@ def init_app(app):
         if if_empty and db.session.scalar(sa.select(sa.func.count(User.id))):
             click.echo("The database already has members; demo data not loaded.")
             return
+        from cop.demo.discussions import seed_discussions
         from cop.demo.library import seed_library
         from cop.practices.taxonomy import ensure_taxonomy
 
         ensure_taxonomy()
         counts = seed_community()
         counts.update(seed_library())
+        counts.update(seed_discussions())
         db.session.commit()
         deliver_pending()
         click.echo("Created " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")

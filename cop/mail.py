@@ -11,6 +11,7 @@ import logging
 import smtplib
 import uuid
 from datetime import datetime, timedelta
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -73,7 +74,8 @@ def send_mail(to: str, subject: str, template: str, *, headers: dict | None = No
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage()
+    # Long header lines (a List-Unsubscribe URL) must stay readable, not be folded into encoded words.
+    email = EmailMessage(policy=email_policy.default.clone(max_line_length=998))
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.to
     email["Subject"] = message.subject

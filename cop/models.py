@@ -5,5 +5,7 @@ from cop.mail import OutboxMessage  # noqa: F401
 from cop.orgs.models import Organization, OrgKind  # noqa: F401
 from cop.practices.models import (Attachment, Bookmark, Competency, HelpfulMark, Practice,  # noqa: F401
                                   PracticeFacet, PracticeRevision, Tag, Topic)
-from cop.notifications.models import Notification  # noqa: F401
+from cop.notifications.models import Notification, NotificationSettings  # noqa: F401
+from cop.discussions.models import (Category, Flag, Follow, ModerationLogEntry, PostRevision, Reply,  # noqa: F401
+                                    ReplyHelpfulMark, Thread, ThreadRead)
 from cop.search.models import SearchChange  # noqa: F401

@@ -243,3 +243,35 @@ def test_search_page_runs_a_constant_number_of_statements(app, client, member, p
     for n in range(8):
         publish(title=f"Mentor plan extra {n}", author=make_user(), topics=("staffing", "internal-buy-in"))
     assert statements() == few
+
+
+def test_discussions_are_found_by_reply_words_and_hidden_ones_never(app, client, member, facilitator, login):
+    from cop.discussions import services as talk
+    from cop.discussions.models import ThreadKind
+
+    with app.app_context():
+        author = db.session.merge(member)
+        category = talk.category_for("general")
+        thread = talk.create_thread(author, title="Who pays for safety boots?", body="Asking for a friend.",
+                                    kind=ThreadKind.question, category=category)
+        db.session.flush()
+        talk.add_reply(thread, db.session.merge(facilitator), "Our plant budget covers the steeltoe allowance.")
+        secret = talk.create_thread(author, title="Soon hidden", body="contains the word quetzalcoatlus",
+                                    kind=ThreadKind.discussion, category=category)
+        db.session.commit()
+        thread_id, secret_id = thread.id, secret.id
+    login(member)
+    html = results_page(client, q="steeltoe")
+    assert "Who pays for safety boots?" in html and re.search(r"<mark[^>]*>steeltoe</mark>", html)
+    assert "1 result for" in results_page(client, q="quetzalcoatlus")
+    with app.app_context():
+        from cop.discussions.models import Thread
+
+        hidden = db.session.get(Thread, secret_id)
+        hidden.hidden_at = hidden.created_at
+        db.session.commit()
+    assert "0 results" in results_page(client, q="quetzalcoatlus")
+    fac = app.test_client()
+    login(facilitator, client=fac)
+    assert "0 results" in results_page(fac, q="quetzalcoatlus")
+    assert thread_id

@@ -1,8 +1,15 @@
-"""Notifications: the in-app inbox with an unread count in the header."""
+"""Notifications: the in-app inbox with an unread count in the header, e-mail preferences, one-click
+unsubscribe and daily digests."""
 
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
+
+
+def init_app(app):
+    from cop.notifications import cli
+
+    cli.init_app(app)
 
 
 @bp.app_context_processor

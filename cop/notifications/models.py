@@ -1,11 +1,13 @@
-"""In-app notifications: what happened that a member should know about, read or unread."""
+"""In-app notifications (what happened that a member should know about, read or unread) and how
+each member wants them by e-mail."""
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from cop.extensions import UTCDateTime, db, utcnow
+from cop.extensions import UTCDateTime, db, enum_column, utcnow
 
 
 class Notification(db.Model):
@@ -30,3 +32,27 @@ class Notification(db.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class EmailFrequency(enum.Enum):
+    immediately = "immediately"
+    daily = "daily"
+    never = "never"
+
+    @property
+    def label(self) -> str:
+        return {"immediately": "Right away, one e-mail each",
+                "daily": "Once a day, in a digest",
+                "never": "Never (I'll look in the app)"}[self.value]
+
+
+class NotificationSettings(db.Model):
+    """How a member wants to hear about notifications by e-mail; no row means the default."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    email_frequency: so.Mapped[EmailFrequency] = so.mapped_column(enum_column(EmailFrequency),
+                                                                  default=EmailFrequency.immediately)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_digest_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -1,14 +1,16 @@
-"""The notification inbox: list, open one (marks it read), mark all read."""
+"""The notification inbox (list, open one, mark all read), e-mail settings and one-click unsubscribe."""
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from cop.extensions import db
+from cop.auth import public
+from cop.extensions import csrf, db
 from cop.forms import EmptyForm
 from cop.notifications import bp, services
-from cop.notifications.models import Notification
+from cop.notifications.forms import EmailSettingsForm
+from cop.notifications.models import EmailFrequency, Notification
 
 PER_PAGE = 30
 
@@ -44,3 +46,32 @@ def read_all():
         db.session.commit()
         flash(f"Marked {count} notification(s) as read.", "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    current = services.settings_for(current_user)
+    form = EmailSettingsForm(email_frequency=current.email_frequency.value)
+    if form.validate_on_submit():
+        services.set_email_frequency(current_user, EmailFrequency(form.email_frequency.data))
+        db.session.commit()
+        flash("Your e-mail settings are saved.", "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def unsubscribe(token):
+    """The link in every e-mail. GET asks first (link scanners follow links); POST unsubscribes, and is
+    also what mail programs send for one-click unsubscribe (RFC 8058), without a session or CSRF token:
+    the signed token in the address is the proof, and it can only turn e-mail off."""
+    user = services.user_for_unsubscribe_token(token)
+    if user is None:
+        abort(404)
+    if request.method == "POST":
+        services.unsubscribe(user)
+        db.session.commit()
+        return render_template("notifications/unsubscribed.html", user=user)
+    return render_template("notifications/unsubscribe.html", user=user, token=token)

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cop.forms import FilterForm
@@ -67,3 +67,8 @@ class TopicForm(FlaskForm):
                        description="Used in links, e.g. budget-and-funding.")
     question = StringField("The question it answers", validators=[Optional(), Length(max=300)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=4000)])
+
+    def validate_slug(self, field):
+        # Discussions has fixed categories with these addresses; a topic may not hide them.
+        if field.data in ("general", "introductions", "new"):
+            raise ValidationError("That address is reserved; choose another.")

@@ -241,7 +241,9 @@ def visible_threads(ids, viewer):
 
 
 def thread_text(thread) -> str:
-    return plain_text(thread.body)
+    """The opening post and the readable replies, so a snippet shows the reply that matched."""
+    replies = _replies_by_thread([thread.id]).get(thread.id, [])
+    return "\n".join([plain_text(thread.body)] + [plain_text(r.body) for r in replies])
 
 
 def _thread_of_reply(connection, reply):
@@ -254,3 +256,6 @@ def register_discussions() -> None:
                   {"title", "body", "category_id", "hidden_at", "merged_into_id", "practice_id", "author_id",
                    "last_activity_at"}))
     register_dependent(Reply, "discussion", {"body", "deleted_at", "hidden_at", "thread_id"}, _thread_of_reply)
+
+
+register_discussions()

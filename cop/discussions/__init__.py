@@ -1,0 +1,15 @@
+"""Discussions: members' questions and conversations, threaded replies, answers, follows and notifications,
+and the facilitators' moderation desk."""
+
+from flask import Blueprint
+
+bp = Blueprint("discussions", __name__)
+
+
+def init_app(app):
+    from cop.discussions import sections
+
+    sections.register()
+
+
+from cop.discussions import views  # noqa: E402,F401

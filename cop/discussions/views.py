@@ -1,0 +1,626 @@
+"""Discussion pages: lists, a thread with its replies, writing and editing, following, answers and helpful
+marks, flags, and the facilitators' moderation desk and audit log."""
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from markupsafe import Markup
+
+from cop.auth import public
+from cop.auth.models import MemberStatus, User
+from cop.discussions import bp, services
+from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
+                                   ReplyForm, ThreadForm)
+from cop.discussions.models import (Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, ReplyHelpfulMark,
+                                    Thread, ThreadKind, ThreadRead)
+from cop.extensions import begin_write, db, limiter, utcnow
+from cop.forms import EmptyForm
+from cop.notifications import services as notifications
+from cop.notifications.models import Notification
+from cop.practices.models import Practice, PracticeStatus
+from cop.text import render_markdown
+
+PER_PAGE = 25
+REPLIES_PER_PAGE = 50
+TABS = {
+    "latest": "Latest activity",
+    "new": "New",
+    "unanswered": "Unanswered",
+    "mine": "My threads",
+    "following": "Following",
+}
+DEFAULT_POST_LIMIT = "6 per minute;60 per hour"
+
+
+def _post_limit() -> str:
+    return current_app.config.get("COP_POST_LIMIT", DEFAULT_POST_LIMIT)
+
+
+def _member_key() -> str:
+    return f"member:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+# One budget per member for every way of posting; only posts that went through (a redirect) use it up.
+post_limit = limiter.shared_limit(_post_limit, scope="discussion-posts", key_func=_member_key, methods=["POST"],
+                                  deduct_when=lambda response: response.status_code in (302, 303))
+
+
+def require_facilitator() -> None:
+    if not current_user.is_facilitator:
+        abort(403)
+
+
+def _thread_query(thread_id: int):
+    return (sa.select(Thread).where(Thread.id == thread_id)
+            .options(so.joinedload(Thread.author).joinedload(User.organization),
+                     so.joinedload(Thread.category).joinedload(services.Category.topic),
+                     so.joinedload(Thread.practice).load_only(Practice.id, Practice.title, Practice.status,
+                                                              Practice.deleted_at)))
+
+
+def get_thread_or_404(thread_id: int, for_edit: bool = False) -> Thread:
+    """404 for what the viewer may not see (hidden, merged away), 403 for what they may see but not change."""
+    thread = db.session.scalar(_thread_query(thread_id))
+    if thread is None or thread.merged_into_id or not thread.can_view(current_user):
+        abort(404)
+    if for_edit and not thread.can_edit(current_user):
+        abort(403)
+    return thread
+
+
+def get_reply_or_404(thread: Thread, reply_id: int) -> Reply:
+    reply = db.session.scalar(sa.select(Reply).where(Reply.id == reply_id, Reply.thread_id == thread.id)
+                              .options(so.joinedload(Reply.author)))
+    if reply is None or not reply.can_view(current_user):
+        abort(404)
+    return reply
+
+
+def _back_to(thread: Thread):
+    if request.args.get("back") == "queue" and current_user.is_facilitator:
+        return redirect(url_for("discussions.moderation"))
+    return redirect(url_for("discussions.detail", thread_id=thread.id))
+
+
+# Lists
+
+@bp.get("/")
+def index():
+    return _thread_list(None, services.list_categories())
+
+
+@bp.get("/c/<slug>")
+def category(slug):
+    categories = services.list_categories()
+    info = services.find_category(slug, categories)
+    if info is None:
+        abort(404)
+    return _thread_list(info, categories)
+
+
+def _thread_list(category_info, categories):
+    show = request.args.get("show", "latest")
+    show = show if show in TABS else "latest"
+    query = services.visible_threads_for(current_user)
+    if category_info is not None:
+        query = query.where(Thread.category_id == category_info.id if category_info.id else sa.false())
+    practice = None
+    if request.args.get("practice", type=int):
+        practice = db.session.get(Practice, request.args.get("practice", type=int))
+        if practice is None or not practice.can_view(current_user):
+            abort(404)
+        query = query.where(Thread.practice_id == practice.id)
+    if show == "new":
+        query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
+    elif show == "unanswered":
+        query = query.where(Thread.kind == ThreadKind.question, Thread.answered_at.is_(None)).order_by(
+            Thread.created_at.desc(), Thread.id.desc())
+    elif show == "mine":
+        query = query.where(Thread.author_id == current_user.id).order_by(Thread.last_activity_at.desc(),
+                                                                         Thread.id.desc())
+    elif show == "following":
+        followed = sa.select(services.Follow.thread_id).where(services.Follow.user_id == current_user.id,
+                                                              services.Follow.thread_id.is_not(None))
+        query = query.where(Thread.id.in_(followed)).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+    else:
+        query = query.order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+    page = db.paginate(services.with_list_data(query), per_page=PER_PAGE, error_out=False)
+    reads = services.read_marks(current_user, [t.id for t in page.items])
+    following = None
+    if category_info is not None:
+        following = bool(category_info.id) and db.session.scalar(sa.select(services.Follow.id).where(
+            services.Follow.user_id == current_user.id, services.Follow.category_id == category_info.id)) is not None
+    elif practice is not None:
+        following = services.is_following(current_user, practice=practice)
+    return render_template("discussions/index.html", page=page, reads=reads, show=show, tabs=TABS,
+                           categories=categories, category=category_info, practice=practice, following=following,
+                           button_form=EmptyForm(), is_unread=services.is_unread)
+
+
+# A thread
+
+@bp.get("/<int:thread_id>")
+def detail(thread_id):
+    thread = db.session.scalar(_thread_query(thread_id))
+    if thread is None or not thread.can_view(current_user):
+        abort(404)
+    if thread.merged_into_id:
+        return redirect(url_for("discussions.detail", thread_id=thread.merged_into_id))
+    read = db.session.get(ThreadRead, (current_user.id, thread.id))
+    last_read = read.read_at if read else None
+    about_thread = services.thread_notifications(thread)
+    unread_here = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == current_user.id, Notification.read_at.is_(None), about_thread))
+    mark_thread = services.is_unread(thread, last_read)
+    if mark_thread or unread_here:
+        # The first view after new activity writes: on SQLite a reading transaction that starts writing
+        # fails when another writer got in first, so restart as a write and load the thread again.
+        begin_write()
+        thread = db.session.scalar(_thread_query(thread_id))
+        if mark_thread:
+            services.mark_thread_read(thread, current_user)
+        if unread_here:
+            notifications.mark_read_where(current_user, about_thread)
+    page = db.paginate(
+        services.thread_replies_for(thread, current_user).options(
+            so.joinedload(Reply.author).joinedload(User.organization),
+            so.joinedload(Reply.parent).load_only(Reply.id, Reply.depth, Reply.author_id, Reply.deleted_at,
+                                                  Reply.hidden_at).joinedload(Reply.author).load_only(User.id, User.name)),
+        per_page=REPLIES_PER_PAGE, error_out=False)
+    marked = set(db.session.scalars(sa.select(ReplyHelpfulMark.reply_id).where(
+        ReplyHelpfulMark.user_id == current_user.id, ReplyHelpfulMark.reply_id.in_([r.id for r in page.items]))))
+    answer = None
+    if thread.is_question and thread.is_answered:
+        answer = db.session.scalar(sa.select(Reply).where(Reply.thread_id == thread.id, Reply.is_answer.is_(True),
+                                                          Reply.hidden_at.is_(None), Reply.deleted_at.is_(None))
+                                   .options(so.joinedload(Reply.author)))
+    html = render_template("discussions/detail.html", thread=thread, page=page, marked=marked, answer=answer,
+                           last_read=last_read, following=services.is_following(current_user, thread=thread),
+                           reply_form=ReplyForm(), button_form=EmptyForm(), unread_here=unread_here)
+    if mark_thread or unread_here:
+        # Committed after rendering, so the page's objects were not expired and reloaded one by one.
+        db.session.commit()
+    return html
+
+
+@bp.get("/<int:thread_id>/replies/<int:reply_id>")
+def reply_link(thread_id, reply_id):
+    """A lasting address for one reply (notifications and e-mails use it): the right page of its
+    thread, even after the thread grew or was merged into another."""
+    reply = db.session.get(Reply, reply_id)
+    if reply is None or not reply.can_view(current_user):
+        abort(404)
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(
+        services.thread_replies_for(reply.thread, current_user).where(Reply.path < reply.path).subquery()))
+    page = before // REPLIES_PER_PAGE + 1
+    return redirect(url_for("discussions.detail", thread_id=reply.thread_id, page=page if page > 1 else None)
+                    + f"#reply-{reply.id}")
+
+
+def _category_choices(categories):
+    return [("", "Choose a category…")] + [(c.slug, c.name) for c in categories]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@post_limit
+def create():
+    form = ThreadForm()
+    form.category.choices = _category_choices(services.list_categories())
+    practices = db.session.execute(
+        sa.select(Practice.id, Practice.title)
+        .where(Practice.status == PracticeStatus.published, Practice.deleted_at.is_(None))
+        .order_by(Practice.title)).all()
+    form.practice.choices = [("", "No particular practice")] + [(str(i), title) for i, title in practices]
+    if request.method == "GET":
+        form.practice.data = request.args.get("practice", "")
+        form.category.data = request.args.get("category", "")
+        if form.practice.data and not form.category.data:
+            chosen = db.session.get(Practice, request.args.get("practice", type=int) or 0)
+            if chosen is not None and chosen.topics:
+                form.category.data = chosen.topics[0].slug
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = Markup(services.render_post(form.body.data)[0])
+        else:
+            category = services.category_for(form.category.data)
+            practice = db.session.get(Practice, int(form.practice.data)) if form.practice.data else None
+            try:
+                if category is None:
+                    raise services.DiscussionError("Choose one of the categories.")
+                thread = services.create_thread(current_user, title=form.title.data, body=form.body.data,
+                                                kind=ThreadKind(form.kind.data), category=category,
+                                                practice=practice)
+            except services.DiscussionError as error:
+                form.practice.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Your question is posted." if thread.is_question else "Your discussion is started.", "success")
+                return redirect(url_for("discussions.detail", thread_id=thread.id))
+    elif request.method == "POST" and form.preview.data and form.body.data:
+        preview = Markup(render_markdown(form.body.data))
+    return render_template("discussions/form.html", form=form, thread=None, preview=preview)
+
+
+@bp.route("/<int:thread_id>/edit", methods=["GET", "POST"])
+@post_limit
+def edit(thread_id):
+    thread = get_thread_or_404(thread_id, for_edit=True)
+    form = EditThreadForm(obj=thread)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = Markup(services.render_post(form.body.data)[0])
+        else:
+            services.edit_thread(thread, current_user, title=form.title.data, body=form.body.data)
+            db.session.commit()
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("discussions.detail", thread_id=thread.id))
+    return render_template("discussions/form.html", form=form, thread=thread, preview=preview)
+
+
+def _quote(author_name: str, body: str) -> str:
+    lines = [f"> {line}" if line.strip() else ">" for line in body.strip().splitlines()]
+    return f"> **{author_name}** wrote:\n>\n" + "\n".join(lines) + "\n\n"
+
+
+@bp.route("/<int:thread_id>/reply", methods=["GET", "POST"])
+@post_limit
+def reply(thread_id):
+    thread = get_thread_or_404(thread_id)
+    if not thread.can_reply(current_user):
+        abort(403)
+    form = ReplyForm()
+    parent_id = form.parent_id.data if request.method == "POST" else request.args.get("to", "")
+    parent = None
+    if parent_id and str(parent_id).isdigit():
+        parent = get_reply_or_404(thread, int(parent_id))
+        if not parent.is_readable:
+            abort(404)
+    if request.method == "GET":
+        form.parent_id.data = str(parent.id) if parent else ""
+        if request.args.get("quote"):
+            form.body.data = _quote(parent.author.name, parent.body) if parent else _quote(thread.author.name,
+                                                                                             thread.body)
+    if form.validate_on_submit():
+        try:
+            new = services.add_reply(thread, current_user, form.body.data, parent)
+        except services.DiscussionError as error:
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your reply is posted.", "success")
+            return redirect(services.reply_url(new))
+    return render_template("discussions/reply.html", thread=thread, parent=parent, form=form)
+
+
+@bp.route("/<int:thread_id>/replies/<int:reply_id>/edit", methods=["GET", "POST"])
+@post_limit
+def edit_reply(thread_id, reply_id):
+    thread = get_thread_or_404(thread_id)
+    reply = get_reply_or_404(thread, reply_id)
+    if not reply.can_edit(current_user):
+        abort(403)
+    form = EditReplyForm(obj=reply)
+    if form.validate_on_submit():
+        services.edit_reply(reply, current_user, form.body.data)
+        db.session.commit()
+        flash("Your reply is updated.", "success")
+        return redirect(services.reply_url(reply))
+    return render_template("discussions/edit_reply.html", thread=thread, reply=reply, form=form)
+
+
+@bp.post("/<int:thread_id>/replies/<int:reply_id>/delete")
+def delete_reply(thread_id, reply_id):
+    thread = get_thread_or_404(thread_id)
+    reply = get_reply_or_404(thread, reply_id)
+    if not reply.can_delete(current_user):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        services.delete_reply(reply, current_user)
+        db.session.commit()
+        flash("Your reply is removed. A placeholder keeps the conversation readable.", "success")
+    return redirect(services.reply_url(reply))
+
+
+def _history(thread: Thread, reply: Reply | None):
+    revisions = db.session.scalars(
+        sa.select(PostRevision).where(PostRevision.thread_id == thread.id,
+                                      PostRevision.reply_id == reply.id if reply else PostRevision.reply_id.is_(None))
+        .options(so.joinedload(PostRevision.editor)).order_by(PostRevision.created_at.desc(), PostRevision.id.desc())
+    ).all()
+    return render_template("discussions/history.html", thread=thread, reply=reply, revisions=revisions,
+                           render_markdown=render_markdown)
+
+
+@bp.get("/<int:thread_id>/history")
+def history(thread_id):
+    return _history(get_thread_or_404(thread_id), None)
+
+
+@bp.get("/<int:thread_id>/replies/<int:reply_id>/history")
+def reply_history(thread_id, reply_id):
+    thread = get_thread_or_404(thread_id)
+    reply = get_reply_or_404(thread, reply_id)
+    if not reply.is_readable and not current_user.is_facilitator:
+        abort(404)
+    return _history(thread, reply)
+
+
+# Buttons: answers, helpful marks, following
+
+@bp.post("/<int:thread_id>/replies/<int:reply_id>/answer")
+def toggle_answer(thread_id, reply_id):
+    thread = get_thread_or_404(thread_id)
+    reply = get_reply_or_404(thread, reply_id)
+    if not thread.can_mark_answer(current_user):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            if reply.is_answer:
+                services.unmark_answer(thread, current_user)
+                message = "The answer mark is removed; the question shows as unanswered again."
+            else:
+                services.mark_answer(reply, current_user)
+                message = f"{reply.author.name}'s reply is marked as the answer."
+        except services.DiscussionError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(services.reply_url(reply))
+
+
+@bp.post("/<int:thread_id>/replies/<int:reply_id>/helpful")
+def toggle_helpful(thread_id, reply_id):
+    thread = get_thread_or_404(thread_id)
+    reply = get_reply_or_404(thread, reply_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            if not services.mark_helpful(reply, current_user):
+                services.unmark_helpful(reply, current_user)
+        except services.DiscussionError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+    return redirect(services.reply_url(reply))
+
+
+def _toggle_follow(target: dict, on: str, off: str) -> None:
+    if EmptyForm().validate_on_submit():
+        if services.follow(current_user, **target):
+            flash(on, "success")
+        else:
+            services.unfollow(current_user, **target)
+            flash(off, "info")
+        db.session.commit()
+
+
+@bp.post("/<int:thread_id>/follow")
+def follow_thread(thread_id):
+    thread = get_thread_or_404(thread_id)
+    _toggle_follow({"thread": thread}, "You follow this thread: you'll hear about new replies.",
+                   "You no longer follow this thread.")
+    return redirect(url_for("discussions.detail", thread_id=thread.id))
+
+
+@bp.post("/c/<slug>/follow")
+def follow_category(slug):
+    if services.find_category(slug) is None:
+        abort(404)
+    category = services.category_for(slug)
+    _toggle_follow({"category": category}, f"You follow {category.name}: you'll hear about new threads there.",
+                   f"You no longer follow {category.name}.")
+    return redirect(url_for("discussions.category", slug=slug))
+
+
+@bp.post("/practice/<int:practice_id>/follow")
+def follow_practice(practice_id):
+    practice = db.session.get(Practice, practice_id)
+    if practice is None or not practice.can_view(current_user) or not practice.is_published:
+        abort(404)
+    _toggle_follow({"practice": practice}, "You follow this practice's discussion: you'll hear about new threads.",
+                   "You no longer follow this practice's discussion.")
+    return redirect(url_for("practices.detail", practice_id=practice.id) + "#discussions")
+
+
+# Flags
+
+@bp.route("/<int:thread_id>/flag", methods=["GET", "POST"])
+@post_limit
+def flag(thread_id):
+    thread = get_thread_or_404(thread_id)
+    reply = get_reply_or_404(thread, request.args.get("reply", type=int)) if request.args.get("reply") else None
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            services.flag_post(thread, reply, current_user, FlagReason(form.reason.data), form.note.data or "")
+        except services.DiscussionError as error:
+            flash(str(error), "info")
+        else:
+            db.session.commit()
+            flash("Thank you. A facilitator will look at it.", "success")
+        return redirect(services.reply_url(reply) if reply else url_for("discussions.detail", thread_id=thread.id))
+    return render_template("discussions/flag.html", thread=thread, reply=reply, form=form)
+
+
+# Moderation (facilitators)
+
+def _moderate(thread_id: int, action, success: str, reply_id: int | None = None, form=None):
+    thread = db.session.scalar(_thread_query(thread_id))
+    if thread is None or thread.merged_into_id or not thread.can_view(current_user):
+        abort(404)
+    require_facilitator()
+    reply = get_reply_or_404(thread, reply_id) if reply_id else None
+    form = form or ModerationNoteForm()
+    if form.validate_on_submit():
+        try:
+            action(thread, reply, form)
+        except services.DiscussionError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(success, "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    if reply is not None and request.args.get("back") != "queue":
+        return redirect(url_for("discussions.detail", thread_id=thread.id) + f"#reply-{reply.id}")
+    return _back_to(thread)
+
+
+@bp.post("/<int:thread_id>/hide")
+def hide_thread(thread_id):
+    return _moderate(thread_id, lambda t, r, f: services.hide_thread(t, current_user, f.note.data or ""),
+                     "The thread is hidden from members.")
+
+
+@bp.post("/<int:thread_id>/restore")
+def restore_thread(thread_id):
+    return _moderate(thread_id, lambda t, r, f: services.restore_thread(t, current_user, f.note.data or ""),
+                     "The thread is visible to members again.")
+
+
+@bp.post("/<int:thread_id>/replies/<int:reply_id>/hide")
+def hide_reply(thread_id, reply_id):
+    return _moderate(thread_id, lambda t, r, f: services.hide_reply(r, current_user, f.note.data or ""),
+                     "The reply is hidden from members.", reply_id=reply_id)
+
+
+@bp.post("/<int:thread_id>/replies/<int:reply_id>/restore")
+def restore_reply(thread_id, reply_id):
+    return _moderate(thread_id, lambda t, r, f: services.restore_reply(r, current_user, f.note.data or ""),
+                     "The reply is visible to members again.", reply_id=reply_id)
+
+
+@bp.post("/<int:thread_id>/lock")
+def toggle_lock(thread_id):
+    return _moderate(thread_id, lambda t, r, f: services.set_locked(t, current_user, not t.is_locked),
+                     "The thread's lock is changed.")
+
+
+@bp.post("/<int:thread_id>/pin")
+def toggle_pin(thread_id):
+    return _moderate(thread_id, lambda t, r, f: services.set_pinned(t, current_user, not t.is_pinned),
+                     "The thread's pin is changed.")
+
+
+@bp.post("/<int:thread_id>/flags/dismiss")
+def dismiss_flags(thread_id):
+    reply_id = request.args.get("reply", type=int)
+    return _moderate(thread_id, lambda t, r, f: services.dismiss_flags(t, r, current_user),
+                     "The flags are dismissed.", reply_id=reply_id)
+
+
+@bp.post("/<int:thread_id>/suspend/<int:user_id>")
+def suspend_author(thread_id, user_id):
+    person = db.get_or_404(User, user_id)
+    return _moderate(thread_id, lambda t, r, f: services.suspend_author(person, current_user, t, f.note.data or ""),
+                     f"{person.name} is suspended and signed out everywhere.")
+
+
+def _moderation_forms(thread: Thread, categories):
+    move_form = MoveForm(prefix="move")
+    move_form.category.choices = _category_choices(categories)
+    if request.method == "GET":
+        move_form.category.data = thread.category.slug
+    return move_form, MergeForm(prefix="merge")
+
+
+@bp.get("/<int:thread_id>/moderate")
+def moderate(thread_id):
+    thread = get_thread_or_404(thread_id)
+    require_facilitator()
+    move_form, merge_form = _moderation_forms(thread, services.list_categories())
+    return render_template("discussions/moderate.html", thread=thread, move_form=move_form, merge_form=merge_form,
+                           note_form=ModerationNoteForm())
+
+
+@bp.post("/<int:thread_id>/move")
+def move(thread_id):
+    thread = get_thread_or_404(thread_id)
+    require_facilitator()
+    move_form, merge_form = _moderation_forms(thread, services.list_categories())
+    if move_form.validate_on_submit():
+        services.move_thread(thread, services.category_for(move_form.category.data), current_user)
+        db.session.commit()
+        flash(f"The thread is moved to {thread.category.name}.", "success")
+        return redirect(url_for("discussions.detail", thread_id=thread.id))
+    return render_template("discussions/moderate.html", thread=thread, move_form=move_form, merge_form=merge_form,
+                           note_form=ModerationNoteForm())
+
+
+@bp.post("/<int:thread_id>/merge")
+def merge(thread_id):
+    thread = get_thread_or_404(thread_id)
+    require_facilitator()
+    move_form, merge_form = _moderation_forms(thread, services.list_categories())
+    if merge_form.validate_on_submit():
+        target = db.session.get(Thread, merge_form.target_id)
+        if target is None or not target.can_view(current_user):
+            merge_form.target.errors.append("There is no thread with that number.")
+        else:
+            try:
+                services.merge_thread(thread, target, current_user)
+            except services.DiscussionError as error:
+                merge_form.target.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(f"“{thread.title}” is merged into this thread.", "success")
+                return redirect(url_for("discussions.detail", thread_id=target.id))
+    return render_template("discussions/moderate.html", thread=thread, move_form=move_form, merge_form=merge_form,
+                           note_form=ModerationNoteForm())
+
+
+@bp.get("/moderation")
+def moderation():
+    """The queue: open flags grouped by post, and what is hidden now (to restore)."""
+    require_facilitator()
+    flags = db.session.scalars(
+        sa.select(Flag).where(Flag.resolved_at.is_(None)).order_by(Flag.created_at)
+        .options(so.joinedload(Flag.thread).joinedload(Thread.author), so.joinedload(Flag.reply).joinedload(Reply.author),
+                 so.joinedload(Flag.reporter)).limit(500)).all()
+    groups: dict[tuple, dict] = {}
+    for item in flags:
+        group = groups.setdefault((item.thread_id, item.reply_id),
+                                  {"thread": item.thread, "reply": item.reply, "flags": []})
+        group["flags"].append(item)
+    hidden_threads = db.session.scalars(
+        sa.select(Thread).where(Thread.hidden_at.is_not(None)).order_by(Thread.hidden_at.desc()).limit(50)
+        .options(so.joinedload(Thread.author))).all()
+    hidden_replies = db.session.scalars(
+        sa.select(Reply).where(Reply.hidden_at.is_not(None)).order_by(Reply.hidden_at.desc()).limit(50)
+        .options(so.joinedload(Reply.author), so.joinedload(Reply.thread))).all()
+    return render_template("discussions/moderation.html", groups=list(groups.values()),
+                           hidden_threads=hidden_threads, hidden_replies=hidden_replies,
+                           note_form=ModerationNoteForm())
+
+
+@bp.get("/moderation/log")
+def moderation_log():
+    require_facilitator()
+    query = (sa.select(ModerationLogEntry).order_by(ModerationLogEntry.created_at.desc(), ModerationLogEntry.id.desc())
+             .options(so.joinedload(ModerationLogEntry.actor), so.joinedload(ModerationLogEntry.thread),
+                      so.joinedload(ModerationLogEntry.target_user)))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("discussions/log.html", page=page)
+
+
+# Feed: private, so a reader authenticates with the member's own secret token (from the library's feed page).
+
+@bp.get("/feed/<token>.atom")
+@public
+def feed(token):
+    user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
+    if user is None or user.status is not MemberStatus.active:
+        abort(404)
+    threads = db.session.scalars(services.with_list_data(
+        services.visible_threads_for(user).order_by(Thread.created_at.desc(), Thread.id.desc()).limit(50),
+        with_body=True)).all()
+    body = render_template("discussions/feed.xml", threads=threads,
+                           updated=max((t.created_at for t in threads), default=utcnow()),
+                           self_url=url_for("discussions.feed", token=token, _external=True))
+    return current_app.response_class(body, mimetype="application/atom+xml")
