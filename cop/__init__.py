@@ -41,7 +41,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import auth, competencies, discussions, home, members, notifications, orgs, practices, search
+    from cop import (auth, competencies, discussions, events, home, members, notifications, orgs, practices,
+                     programs, search)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -51,11 +52,15 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(competencies.bp, url_prefix="/competencies")
     app.register_blueprint(notifications.bp, url_prefix="/notifications")
     app.register_blueprint(discussions.bp, url_prefix="/discussions")
+    app.register_blueprint(events.bp, url_prefix="/events")
+    app.register_blueprint(programs.bp, url_prefix="/programs")
     app.register_blueprint(search.bp, url_prefix="/search")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
     notifications.init_app(app)
+    events.init_app(app)
+    programs.init_app(app)
     search.init_app(app)
     return app
 

@@ -54,13 +54,17 @@ def init_app(app):
             click.echo("The database already has members; demo data not loaded.")
             return
         from cop.demo.discussions import seed_discussions
+        from cop.demo.events import seed_events
         from cop.demo.library import seed_library
+        from cop.demo.programs import seed_programs
         from cop.practices.taxonomy import ensure_taxonomy
 
         ensure_taxonomy()
         counts = seed_community()
         counts.update(seed_library())
         counts.update(seed_discussions())
+        counts.update(seed_events())
+        counts.update(seed_programs())
         db.session.commit()
         deliver_pending()
         click.echo("Created " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")

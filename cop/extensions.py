@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound to an app in create_app()."""
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401  (sa.orm for the session listeners below)
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -109,7 +110,7 @@ def begin_write() -> None:
     """
     if db.engine.dialect.name != "sqlite":
         return
-    if db.session.new or db.session.dirty or db.session.deleted:
+    if db.session.new or db.session.dirty or db.session.deleted or db.session.info.get("flushed_writes"):
         raise RuntimeError("begin_write() must come before any change in the unit of work")
     db.session.rollback()  # only ends the read transaction; nothing was changed
     db.session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
@@ -120,3 +121,15 @@ def begin_read() -> None:
     such as indexing, should not hold the write lock)."""
     if db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
         db.session.connection(execution_options={"sqlite_begin": "BEGIN"})
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_flushed_writes(session, flush_context):
+    # begin_write() rolls back the transaction it replaces; refuse if that would drop flushed work.
+    session.info["flushed_writes"] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+def _forget_flushed_writes(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("flushed_writes", None)

@@ -9,3 +9,6 @@ from cop.notifications.models import Notification, NotificationSettings  # noqa:
 from cop.discussions.models import (Category, Flag, Follow, ModerationLogEntry, PostRevision, Reply,  # noqa: F401
                                     ReplyHelpfulMark, Thread, ThreadRead)
 from cop.search.models import SearchChange  # noqa: F401
+from cop.events.models import Event, FeedbackAnswer, FeedbackQuestion, FeedbackResponse, Rsvp  # noqa: F401
+from cop.programs.models import (Facet, PeerQuestion, PrivateField, Program, ProgramFacet,  # noqa: F401
+                                 ProgramPartner)

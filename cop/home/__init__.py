@@ -8,6 +8,7 @@ bp = Blueprint("home", __name__)
 NAV_ITEMS = [
     ("practices.index", "Library"),
     ("competencies.index", "Toolkit"),
+    ("programs.index", "Programs"),
     ("discussions.index", "Discussions"),
     ("events.index", "Events"),
     ("members.directory", "Members"),

@@ -458,6 +458,8 @@ def topic_feed(slug, token):
 @bp.route("/feeds", methods=["GET", "POST"])
 def feeds():
     form = EmptyForm()
+    if request.method == "GET" and current_user.feed_token is None:
+        begin_write()  # the first visit writes the secret: make this reading request a writer first
     if form.validate_on_submit() or current_user.feed_token is None:
         services.new_feed_token(current_user)
         db.session.commit()

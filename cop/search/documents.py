@@ -258,4 +258,102 @@ def register_discussions() -> None:
     register_dependent(Reply, "discussion", {"body", "deleted_at", "hidden_at", "thread_id"}, _thread_of_reply)
 
 
+# Events: every member may see every event (a virtual meeting link is never indexed).
+
+def _events_query(ids):
+    from cop.events.models import Event
+
+    return sa.select(Event).where(Event.id.in_(ids)).options(so.joinedload(Event.host_org))
+
+
+def event_text(event) -> str:
+    return "\n".join(part for part in (event.summary, plain_text(event.description), event.what_you_will_see,
+                                        event.access_requirements) if part)
+
+
+def build_events(ids: list[int]) -> dict[int, dict]:
+    docs = {}
+    for event in db.session.scalars(_events_query(ids)):
+        host = event.host_org.name if event.host_org is not None else ""
+        docs[event.id] = {
+            "title": event.title,
+            "content": f"{event.kind.label}. {event.venue}. {event.address}\n{event_text(event)}",
+            "organization": host,
+            "f_org": event.host_org.slug if event.host_org is not None else "",
+            "day": _day(event.starts_at),
+            "stamp": _stamp(event.starts_at),
+        }
+    return docs
+
+
+def visible_events(ids, viewer):
+    return {e.id: e for e in db.session.scalars(_events_query(ids))}
+
+
+def register_events() -> None:
+    from cop.events.models import Event
+
+    register(Kind("event", "Events", Event, build_events, visible_events, event_text,
+                  {"title", "summary", "description", "kind", "status", "host_org_id", "venue", "address",
+                   "what_you_will_see", "access_requirements", "starts_at"}))
+
+
+# Program profiles: only community-shared fields are indexed (program_search_text decides).
+
+def build_programs(ids: list[int]) -> dict[int, dict]:
+    from cop.programs.models import Program
+    from cop.programs.services import program_search_text, with_profile_data
+
+    docs = {}
+    for program in db.session.scalars(with_profile_data(sa.select(Program).where(Program.id.in_(ids)))).unique():
+        docs[program.id] = {
+            "title": program.name,
+            "content": program_search_text(program),
+            "organization": program.organization.name,
+            "industry": program.organization.industry or "",
+            "program": PROGRAM_TYPES.get(program.program_type, program.program_type),
+            "f_industry": program.organization.industry or "",
+            "f_program": program.program_type,
+            "f_org": program.organization.slug,
+            "day": _day(program.updated_at),
+            "stamp": _stamp(program.updated_at),
+        }
+    return docs
+
+
+def visible_programs(ids, viewer):
+    from cop.programs.services import programs_by_ids
+
+    return {p.id: p for p in programs_by_ids(ids, viewer)}
+
+
+def program_text(program) -> str:
+    from cop.programs.services import program_search_text
+
+    return program_search_text(program)
+
+
+def _program_of(connection, child):
+    return [child.program_id]
+
+
+def register_programs() -> None:
+    from cop.programs.models import PrivateField, Program, ProgramFacet, ProgramPartner
+
+    register(Kind("program", "Programs", Program, build_programs, visible_programs, program_text,
+                  {c.key for c in sa.inspect(Program).column_attrs} | {"competencies", "facets", "partners",
+                                                                        "private"}))
+    for child in (ProgramFacet, ProgramPartner, PrivateField):
+        register_dependent(child, "program", {c.key for c in sa.inspect(child).column_attrs}, _program_of)
+    register_dependent(Organization, "program", {"name", "slug", "industry"}, _programs_of_org)
+
+
+def _programs_of_org(connection, org):
+    from cop.programs.models import Program
+
+    return connection.execute(sa.select(Program.id).where(Program.organization_id == org.id)).scalars().all()
+
+
 register_discussions()
+register_events()
+register_programs()

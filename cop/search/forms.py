@@ -5,7 +5,7 @@ from wtforms.validators import Length, Optional
 
 from cop.forms import FilterForm
 
-KIND_CHOICES = [("", "Everything"), ("practice", "Practices"), ("discussion", "Discussions"), ("event", "Events"),
+KIND_CHOICES = [("", "Everything"), ("practice", "Practices"), ("discussion", "Discussions"), ("event", "Events"), ("program", "Programs"),
                 ("organization", "Organizations"), ("person", "People")]
 
 
