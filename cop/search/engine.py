@@ -100,7 +100,7 @@ def _create_build_dir(app) -> Path:
 
 def _swap_in(app, folder: Path) -> None:
     root = _root(app)
-    temp = root / f"{CURRENT_FILE}.{os.getpid()}.tmp"
+    temp = root / f"{CURRENT_FILE}.{uuid.uuid4().hex}.tmp"
     temp.write_text(folder.name)
     os.replace(temp, root / CURRENT_FILE)
     for old in root.glob("build-*"):
@@ -137,7 +137,9 @@ def _read_position(folder: Path) -> dict:
 
 
 def _write_position(folder: Path, data: dict) -> None:
-    temp = folder / f"{POSITION_FILE}.tmp"
+    # Another writer may finish between our commit and this write; its temp file must not collide with
+    # ours, and an older position written last only means some changes are applied twice (harmless).
+    temp = folder / f"{POSITION_FILE}.{uuid.uuid4().hex}.tmp"
     temp.write_text(json.dumps(data))
     os.replace(temp, folder / POSITION_FILE)
 
