@@ -215,8 +215,10 @@ def test_concurrent_writers_never_raise_lock_errors(app, publish, member):
             with app.app_context():
                 engine.sync(app, timeout=20)
                 db.session.remove()
-        except Exception as error:  # collected and asserted below
-            errors.append(repr(error))
+        except Exception:  # collected and asserted below, with where it happened
+            import traceback
+
+            errors.append(traceback.format_exc())
 
     threads = [threading.Thread(target=writer) for _ in range(6)]
     for thread in threads:

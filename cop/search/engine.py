@@ -144,6 +144,22 @@ def _write_position(folder: Path, data: dict) -> None:
     os.replace(temp, folder / POSITION_FILE)
 
 
+def _retrying(action):
+    """Run a read of the index's table of contents again if a writer replaced it meanwhile: a commit
+    deletes the previous generation's files, which another thread may have been about to open."""
+    for attempt in range(20):
+        try:
+            return action()
+        except FileNotFoundError:
+            if attempt == 19:
+                raise
+            time.sleep(0.02)
+
+
+def _open(folder: Path):
+    return _retrying(lambda: index.open_dir(folder))
+
+
 # Writing
 
 def _documents_for(changes: dict[str, set[int]]) -> tuple[list[dict], list[str]]:
@@ -179,7 +195,7 @@ def _open_writer(ix, timeout: float):
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return ix.writer(timeout=0.0)
+            return _retrying(lambda: ix.writer(timeout=0.0))
         except LockError:
             if time.monotonic() >= deadline:
                 raise
@@ -194,7 +210,7 @@ def sync(app, timeout: float = 10.0) -> int:
     """
     folder = ensure_index(app)
     begin_read()
-    ix = index.open_dir(folder)
+    ix = _open(folder)
     try:
         writer = _open_writer(ix, timeout)
     except LockError:
@@ -337,11 +353,11 @@ def _searcher(app):
     with _searchers_lock:
         cached = _searchers.get(key)
         if cached is None or cached[0] != folder:
-            ix = index.open_dir(folder)
-            searcher = _refreshed(ix, None)
+            ix = _open(folder)
+            searcher = _retrying(lambda: _refreshed(ix, None))
         else:
             ix = cached[1]
-            searcher = _refreshed(ix, cached[2])
+            searcher = _retrying(lambda: _refreshed(ix, cached[2]))
         _searchers[key] = (folder, ix, searcher)
         return searcher
 
