@@ -1,27 +1,19 @@
 """`python -m bench` (or `make bench`): build the library at scale, serve the app and a bare baseline under
-gunicorn, load each page with wrk, print the table and keep the run as JSON in bench/results/."""
+gunicorn, load each page with wrk, print the table and keep the run as JSON in bench/results/.
+
+The discussion pages and search have their own entry points: `python -m bench.discussions` and
+`python -m bench.search`."""
 
 import os
-import re
-import signal
-import sys
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import click
 
-from bench import RESULTS_DIR, client, data, load, report, servers
+from bench import RESULTS_DIR, data, load, report
+from bench.run import Page, build_options, load_pages, prepare_database, seconds, stop_on_sigterm, target_line, \
+    warn_if_busy
 
 FILTERED = "/practices/?topic=staffing&program_type=apprenticeship&sort=helpful&page=3"
-
-
-@dataclass
-class Page:
-    name: str
-    path: str
-    server: str            # "baseline" or "app"
-    target: bool = False   # held to the issue's target ratio
-    repeat_view: bool = False  # cookie from one earlier view of the page (no view is counted then)
 
 
 def pages_for(practice_id: int) -> list[Page]:
@@ -34,29 +26,8 @@ def pages_for(practice_id: int) -> list[Page]:
     ]
 
 
-def seconds(text: str) -> float:
-    """10, 10s, 1.5m, 500ms -> seconds."""
-    match = re.fullmatch(r"\s*([\d.]+)\s*(ms|s|m)?\s*", str(text))
-    if not match:
-        raise click.BadParameter(f"{text!r} is not a duration like 10s or 1m")
-    value, unit = float(match.group(1)), match.group(2) or "s"
-    return value * {"ms": 0.001, "s": 1, "m": 60}[unit]
-
-
-def _stop_on_sigterm():
-    """Turn SIGTERM into SystemExit so the servers' finally blocks stop them."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-
-
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
-@click.option("--practices", default=data.BuildSpec.practices, help="Published practices to build.")
-@click.option("--organizations", default=data.BuildSpec.organizations, help="Organizations to build.")
-@click.option("--users", default=data.BuildSpec.users, help="Users to build (one is the bench member).")
-@click.option("--seed", default=data.BuildSpec.seed, help="Random seed: the same seed builds the same rows.")
-@click.option("--database-url", default=None,
-              help="Where to build (e.g. postgresql://postgres@127.0.0.1/bench). Default: a SQLite file "
-                   "bench/results/library-<practices>.sqlite.")
-@click.option("--rebuild", is_flag=True, help="Build afresh even when a database with these parameters exists.")
+@build_options
 @click.option("--build-only", is_flag=True, help="Build (or check) the database, then stop.")
 @click.option("--duration", default="10s", help="Measured seconds per page (wrk -d).")
 @click.option("--warmup", default="2s", help="Unmeasured seconds per page first.")
@@ -70,16 +41,12 @@ def _stop_on_sigterm():
 def main(practices, organizations, users, seed, database_url, rebuild, build_only, duration, warmup, connections,
          threads, workers, target, profile_, profile_only):
     """Benchmark the library pages at scale against a bare Flask baseline."""
-    _stop_on_sigterm()
+    stop_on_sigterm()
     duration_s, warmup_s = seconds(duration), seconds(warmup)
     if not (build_only or profile_only):
         load.require_wrk()
     spec = data.BuildSpec(practices=practices, organizations=organizations, users=users, seed=seed)
-    url = data.normalize_url(database_url or data.default_database_url(spec))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-
-    build = data.ensure_database(spec, url, rebuild=rebuild)
-    click.echo(report.build_summary(build))
+    url, build = prepare_database(spec, database_url, rebuild)
     if build_only:
         return
 
@@ -92,54 +59,18 @@ def main(practices, organizations, users, seed, database_url, rebuild, build_onl
     started = datetime.now(timezone.utc)
     run_name = report.stamp(started)
     log_dir = RESULTS_DIR / "logs" / run_name
-    env = servers.app_environment(url)
     machine = report.machine()
-    busy = os.getloadavg()[0]
-    if busy > 0.5:
-        click.echo(f"warning: the machine is busy before the run (load average {busy:.2f} over a minute); "
-                   "other processes share the CPUs with the servers and wrk, so figures will be lower and noisier.",
-                   err=True)
+    warn_if_busy()
     click.echo(f"\nLoad: wrk -t{threads} -c{connections}, {warmup_s:g} s warm-up then {duration_s:g} s per page; "
                f"gunicorn with {workers} sync workers; practice page is #{practice['id']} "
                f"({practice['body_chars']:,} characters of Markdown).")
-    rows = []
-
-    def measure(page: Page, server: servers.Server, browser: client.Browser, headers: dict[str, str]):
-        row = {"name": page.name, "path": page.path, "kind": page.server, "target": page.target,
-               "repeat_view": page.repeat_view}
-        try:
-            client.expect_page(browser, page.path)
-        except click.ClickException as error:
-            # One broken page should not cost the figures of the others.
-            rows.append({**row, "error": error.message})
-            click.echo(f"  {page.name:<36} failed: {error.message}")
-            return
-        if page.repeat_view:
-            headers = {**headers, "Cookie": browser.cookie_header}
-        url_ = server.base_url + page.path
-        load.run_wrk(url_, seconds=warmup_s, connections=connections, threads=threads, headers=headers)
-        result = load.run_wrk(url_, seconds=duration_s, connections=connections, threads=threads, headers=headers)
-        rows.append({**row, "load": result.as_dict()})
-        warning = f"  ({result.errors} errors)" if result.errors else ""
-        click.echo(f"  {page.name:<36} {result.requests_per_second:>9,.1f} req/s{warning}")
-
-    with servers.gunicorn("baseline", "bench.baseline:create_app()", env, log_dir, workers=workers) as server:
-        for page in (p for p in pages if p.server == "baseline"):
-            measure(page, server, client.Browser(server.base_url), {})
-
-    with servers.gunicorn("app", "wsgi:app", env, log_dir, workers=workers, ready_path="/auth/signin") as server:
-        signed_in = client.sign_in(server.base_url, data.BENCH_EMAIL, data.BENCH_PASSWORD)
-        for page in (p for p in pages if p.server == "app"):
-            # Each page starts from the sign-in cookie; a repeat view then sends the one its first view set.
-            browser = client.Browser(server.base_url, dict(signed_in.cookies))
-            measure(page, server, browser, {"Cookie": signed_in.cookie_header})
+    rows = load_pages(pages, url, log_dir, seconds_=duration_s, warmup=warmup_s, connections=connections,
+                      threads=threads, workers=workers)
 
     click.echo("")
     click.echo(report.table(rows, target))
-    held = [r for r in rows if r.get("target")]
-    missed = [r["name"] for r in held if not r.get("meets_target")]
-    click.echo(f"\nTarget: each of {'; '.join(r['name'] for r in held)} at ≥{target:.0%} of the baseline's "
-               f"requests/s. " + ("Met." if not missed else f"Missed by: {'; '.join(missed)}."))
+    line, missed = target_line(rows, target)
+    click.echo("\n" + line)
 
     payload = {
         "started_at": started.isoformat(),
@@ -154,6 +85,7 @@ def main(practices, organizations, users, seed, database_url, rebuild, build_onl
     }
     if profile_:
         payload["profile"] = _profile(url, pages)
+    payload["machine"]["load_average_after"] = list(os.getloadavg())
     path = report.write_json(payload, run_name)
     click.echo(f"\nSaved {path.relative_to(RESULTS_DIR.parent.parent)}; server logs in "
                f"{log_dir.relative_to(RESULTS_DIR.parent.parent)}/")

@@ -1,5 +1,6 @@
-"""The data builder: a fresh database at library scale, its schema made by the migrations and its rows
-written with SQLAlchemy Core bulk inserts, reused while the build parameters stay the same."""
+"""The data builder: a fresh database at library scale (practices, and discussions beside them), its schema
+made by the migrations and its rows written with SQLAlchemy Core bulk inserts, reused while the build
+parameters stay the same."""
 
 import hashlib
 import html
@@ -17,10 +18,10 @@ import sqlalchemy as sa
 from markdown.extensions.toc import slugify as heading_id
 from werkzeug.security import generate_password_hash
 
-from bench import RESULTS_DIR, vocabulary
+from bench import RESULTS_DIR, forum, vocabulary
 
 # Bump when the generated rows change shape, so cached databases are rebuilt.
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 
 BENCH_EMAIL = "bench.member@bench.example"
 BENCH_PASSWORD = "bench-password-2026"
@@ -30,6 +31,8 @@ PASSWORD_METHOD = "pbkdf2:sha256:1000"
 DRAFT_SHARE = 0.02     # drafts, in addition to the published practices asked for
 DELETED_SHARE = 0.005  # deleted in the last 30 days (still restorable), also in addition
 CHUNK = 500            # practices per bulk insert round
+REPLY_CHUNK = 5000     # replies per bulk insert round
+BENCH_PRACTICES = 3    # published practices the bench member wrote (the search benchmark edits one)
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,18 @@ class BuildSpec:
     organizations: int = 200
     users: int = 1_000
     seed: int = 2026
+    threads: int = 10_000
+    replies: int = 100_000
 
     def fingerprint(self) -> dict:
         return {**asdict(self), "build_version": BUILD_VERSION}
 
 
 def default_database_url(spec: BuildSpec) -> str:
-    return f"sqlite:///{RESULTS_DIR / f'library-{spec.practices}.sqlite'}"
+    name = f"library-{spec.practices}"
+    if (spec.threads, spec.replies) != (BuildSpec.threads, BuildSpec.replies):
+        name += f"-{spec.threads}t-{spec.replies}r"
+    return f"sqlite:///{RESULTS_DIR / f'{name}.sqlite'}"
 
 
 def normalize_url(url: str) -> str:
@@ -289,8 +297,11 @@ class Library:
         self.writer = Writer(rng)
         self.orgs = {o["id"]: o for o in orgs}
         self.active = [u["id"] for u in users if u["status"] is MemberStatus.active]
-        # Authors: active people other than the bench member; a few write a lot, most write little.
+        # Authors: active people other than the bench member; a few write a lot, most write little. The bench
+        # member wrote BENCH_PRACTICES (so the search benchmark can edit one through the real form).
         self.authors = [u for u in users if u["status"] is MemberStatus.active and u["email"] != BENCH_EMAIL]
+        self.bench = next(u for u in users if u["email"] == BENCH_EMAIL)
+        self.bench_ids: set[int] = set()
         self.author_weights = [rng.paretovariate(1.2) for _ in self.authors]
         self.topic_ids, self.topic_weights = topic_ids, [rng.uniform(0.5, 2.0) for _ in topic_ids]
         self.competency_ids = competency_ids
@@ -304,6 +315,8 @@ class Library:
         states = ["published"] * published + ["draft"] * drafts + ["deleted"] * deleted
         rng.shuffle(states)
         ages = sorted((rng.uniform(0, 3 * 365) for _ in states), reverse=True)
+        published_ids = [i + 1 for i, state in enumerate(states) if state == "published"]
+        self.bench_ids = set(rng.sample(published_ids, min(BENCH_PRACTICES, len(published_ids))))
         return [(state, self.now - timedelta(days=age)) for state, age in zip(states, ages)]
 
     def rows(self, first_id: int, plan: list[tuple[str, datetime]]) -> dict[str, list[dict]]:
@@ -318,6 +331,8 @@ class Library:
         program_types, levels = list(PROGRAM_TYPES), list(STUDENT_LEVELS)
         for offset, ((state, when), author) in enumerate(zip(plan, authors)):
             pid = first_id + offset
+            if pid in self.bench_ids:
+                author = self.bench
             words_target = int(rng.triangular(300, 1380, 650))
             body, body_html, _ = self.writer.body(words_target)
             title, summary = self.writer.title(), self.writer.summary()
@@ -440,9 +455,16 @@ def ensure_database(spec: BuildSpec, url: str, rebuild: bool = False) -> dict:
     path = sqlite_path(url)
     exists = path.exists() if path is not None else bool(_table_names(url))
     if not rebuild and exists and record and record.get("spec") == spec.fingerprint():
-        _upgrade_only(url)
-        record.update(reused=True, size_bytes=database_size(url))
-        return record
+        try:
+            _upgrade_only(url)
+        except Exception as error:  # noqa: BLE001  the migration history was rewritten since the build
+            if path is None:
+                raise click.ClickException(f"Upgrading {masked(url)} failed ({error}); pass --rebuild.") from error
+            click.echo(f"note: the migrations no longer apply to the cached build ({error}); building afresh.",
+                       err=True)
+        else:
+            record.update(reused=True, size_bytes=database_size(url))
+            return record
     if exists and path is None and not rebuild:
         made = "a bench build with other parameters" if record else "tables the bench did not make"
         raise click.ClickException(
@@ -470,13 +492,18 @@ def _upgrade_only(url: str) -> None:
 
     app = make_app(url)
     with app.app_context():
-        upgrade(revision="heads")  # every branch, should parallel work have left several
-        db.engine.dispose()
+        try:
+            upgrade(revision="heads")  # every branch, should parallel work have left several
+        except SystemExit as error:  # Flask-Migrate logs the alembic error and exits
+            raise RuntimeError("alembic could not upgrade it (see the error above)") from error
+        finally:
+            db.engine.dispose()
 
 
 def build(spec: BuildSpec, url: str) -> dict:
     from flask_migrate import upgrade
 
+    from cop.discussions.services import refresh_counts as refresh_discussion_counts
     from cop.extensions import db
     from cop.practices.models import Competency, Topic
     from cop.practices.services import refresh_counts
@@ -488,6 +515,10 @@ def build(spec: BuildSpec, url: str) -> dict:
     if mismatched:
         click.echo(f"warning: generated body_html differs from cop.text.render_markdown in {len(mismatched)} of 5 "
                    "samples; pages will show slightly different HTML than the app would store.", err=True)
+    posts_mismatched = forum.check_posts(Writer)
+    if posts_mismatched:
+        click.echo(f"warning: generated post HTML differs from cop.discussions.services.render_post in "
+                   f"{len(posts_mismatched)} of 8 samples.", err=True)
     rng = random.Random(spec.seed)
     now = datetime.now(timezone.utc).replace(microsecond=0)
     app = make_app(url)
@@ -524,24 +555,45 @@ def build(spec: BuildSpec, url: str) -> dict:
             library = Library(rng, users, orgs, topic_ids, competency_ids, [tag["id"] for tag in tags], now)
             plan = library.plan(spec.practices)
             chunks = [(start, plan[start:start + CHUNK]) for start in range(0, len(plan), CHUNK)]
+            published = []  # (published_at, id, first topic id) of the visible practices, for discussions
             with click.progressbar(chunks, label=f"Building {len(plan):,} practices", show_pos=True,
                                    item_show_func=lambda c: None if c is None else f"{c[0] + len(c[1]):,}") as bar:
                 for start, part in bar:
-                    for name, rows in library.rows(start + 1, part).items():
+                    out = library.rows(start + 1, part)
+                    for name, rows in out.items():
                         _insert(conn, tables[name], rows)
                         counts[name] = counts.get(name, 0) + len(rows)
                     conn.commit()
+                    first_topic = {}
+                    for row in out["practice_topics"]:
+                        first_topic.setdefault(row["practice_id"], row["topic_id"])
+                    published += [(row["published_at"], row["id"], first_topic.get(row["id"]))
+                                  for row in out["practices"] if row["published_at"] and not row["deleted_at"]
+                                  and row["status"].value == "published"]
             steps["practices"] = time.perf_counter() - t
 
             t = time.perf_counter()
+            discussions = _build_discussions(conn, tables, spec, rng, library.writer, users, orgs, topic_ids,
+                                             published, now)
+            counts.update(discussions.pop("counts"))
+            steps["discussions"] = time.perf_counter() - t
+
+            t = time.perf_counter()
             if conn.dialect.name == "postgresql":
-                for table in ("organizations", "users", "tags", "practices"):
+                for table in ("organizations", "users", "tags", "practices", "discussion_categories", "threads",
+                              "replies", "discussion_follows", "moderation_log"):
                     conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                          f"(SELECT max(id) FROM {table}))")
                 conn.commit()
         refresh_counts(set(topic_ids), set(competency_ids))
+        # Category thread counts and practices' discussion counts through the discussions' own helper.
+        refresh_discussion_counts(discussions["category_ids"], discussions["practice_ids"])
         db.session.commit()
         db.session.close()
+        thread_stats_mismatches = check_thread_stats(discussions["sample_thread_ids"])
+        if thread_stats_mismatches:
+            click.echo(f"warning: stored counters differ from services.refresh_thread_stats on threads "
+                       f"{thread_stats_mismatches}", err=True)
         if db.engine.dialect.name == "postgresql":
             # Autovacuum would analyze these fresh tables within minutes; do it now so runs are comparable.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -560,8 +612,78 @@ def build(spec: BuildSpec, url: str) -> dict:
                    "draft_practices": round(published * DRAFT_SHARE),
                    "deleted_practices": round(published * DELETED_SHARE)},
         "body_html_matches_render_markdown": not mismatched,
+        "post_html_matches_render_post": not posts_mismatched,
+        "thread_stats_match_refresh_thread_stats": not thread_stats_mismatches,
+        "discussions": {"thread_page_thread_id": discussions["target_thread_id"],
+                        "replies_on_thread_page_thread": forum.TARGET_REPLIES},
         "size_bytes": database_size(url),
     }
+
+
+def _build_discussions(conn, tables, spec: BuildSpec, rng: random.Random, writer: Writer, users: list[dict],
+                       orgs: list[dict], topic_ids: list[int], published: list, now: datetime) -> dict:
+    """Categories, threads, replies (with helpful marks), follows, read marks and the moderation log."""
+    from cop.discussions.models import ModerationAction
+
+    board = forum.Forum(rng, writer, users, orgs, topic_ids, published, now)
+    categories = board.categories()
+    _insert(conn, tables["discussion_categories"], categories)
+    counts = {"discussion_categories": len(categories)}
+    board.plan(spec.threads, spec.replies)
+    threads, info = board.thread_rows()
+    _insert(conn, tables["threads"], threads, chunk=2000)
+    conn.commit()
+    counts["threads"] = len(threads)
+    log = board.moderation_log(threads)
+    total = len(board.reply_plan)
+    counts.update(replies=0, reply_helpful_marks=0)
+    starts = list(range(1, total + 1, REPLY_CHUNK))
+    label = f"Building {spec.threads:,} threads, {total:,} replies"
+    with click.progressbar(starts, label=label, show_pos=True,
+                           item_show_func=lambda s: None if s is None else f"{min(total, s + REPLY_CHUNK - 1):,}") as bar:
+        for start in bar:
+            rows = board.reply_rows(start, min(start + REPLY_CHUNK, total + 1))
+            marks = board.helpful_marks(rows)
+            _insert(conn, tables["replies"], rows)
+            _insert(conn, tables["reply_helpful_marks"], marks)
+            counts["replies"] += len(rows)
+            counts["reply_helpful_marks"] += len(marks)
+            log += [{"action": "hide", "actor_id": forum.FACILITATOR_ID, "thread_id": r["thread_id"],
+                     "reply_id": r["id"], "target_user_id": r["author_id"], "detail": "", "created_at": r["hidden_at"]}
+                    for r in rows if r["hidden_at"]]
+            conn.commit()
+    follows, reads = board.follows_and_reads()
+    _insert(conn, tables["discussion_follows"], follows)
+    _insert(conn, tables["thread_reads"], reads)
+    log.sort(key=lambda row: row["created_at"])
+    for row in log:
+        row["action"] = ModerationAction(row["action"])
+    _insert(conn, tables["moderation_log"], log)
+    conn.commit()
+    counts.update(discussion_follows=len(follows), thread_reads=len(reads), moderation_log=len(log))
+    sample = random.Random(spec.seed).sample([t["id"] for t in threads], min(40, len(threads)))
+    target = board.target_thread_id()
+    return {"counts": counts, "category_ids": [c["id"] for c in categories],
+            "practice_ids": sorted({t["practice_id"] for t in threads if t["practice_id"]}),
+            "target_thread_id": target, "sample_thread_ids": sample + ([target] if target else [])}
+
+
+def check_thread_stats(thread_ids: list[int]) -> list[int]:
+    """Threads whose stored reply_count, last_activity_at or last_poster_id differ from what
+    cop.discussions.services.refresh_thread_stats computes (should be none). Needs an app context."""
+    from cop.discussions.models import Thread
+    from cop.discussions.services import refresh_thread_stats
+    from cop.extensions import db
+
+    bad = []
+    for thread_id in thread_ids:
+        thread = db.session.get(Thread, thread_id)
+        stored = (thread.reply_count, thread.last_activity_at, thread.last_poster_id)
+        refresh_thread_stats(thread)
+        if (thread.reply_count, thread.last_activity_at, thread.last_poster_id) != stored:
+            bad.append(thread_id)
+    db.session.rollback()
+    return bad
 
 
 def warm_cache(url: str) -> None:

@@ -95,16 +95,22 @@ def _signed_in_client(app, email: str, password: str):
     return client
 
 
-def profile_pages(database_url: str, pages: list[tuple[str, str, bool]], email: str, password: str,
-                  requests: int = 40, top: int = 8) -> list[dict]:
-    """pages: (name, path, keep_cookie). Without keep_cookie each request carries the cookie from sign-in,
-    as wrk does (so a practice page counts a view every time)."""
+def _profiled_app(database_url: str, prepare=None):
     from bench.data import app_settings
     from config import Config
     from cop import create_app
-    from cop.extensions import db
 
     app = create_app(Config, **app_settings(database_url), SESSION_COOKIE_SECURE=False)
+    return prepare(app) if prepare else app
+
+
+def profile_pages(database_url: str, pages: list[tuple[str, str, bool]], email: str, password: str,
+                  requests: int = 40, top: int = 8, prepare=None) -> list[dict]:
+    """pages: (name, path, keep_cookie). Without keep_cookie each request carries the cookie from sign-in,
+    as wrk does (so a practice page counts a view every time). `prepare(app)` may adjust the app first."""
+    from cop.extensions import db
+
+    app = _profiled_app(database_url, prepare)
     results = []
     with app.app_context():
         probe = Probe(app, db.engine)
@@ -182,5 +188,129 @@ def format_profile(result: dict) -> str:
     for s in result["top_statements"]:
         lines.append(f"    {s['ms_per_request']:7.2f} ms ×{s['count_per_request']:<4g} {s['sql'][:150]}")
     lines.append("  busiest functions (cProfile, by own time):")
+    lines += [f"    {line[:160]}" for line in result["top_functions"]]
+    return "\n".join(lines)
+
+
+# The search page, part by part. The app's functions are wrapped with timers for the duration (nothing in
+# cop/ changes): each part is timed exclusively of the parts nested in it.
+
+SEARCH_PARTS = [
+    ("catch_up", "catch up with the change log (engine.catch_up)"),
+    ("searcher", "open/refresh the searcher (engine._searcher)"),
+    ("parse", "parse the query (engine.parse)"),
+    ("collect", "Whoosh search incl. facet counting (search_with_collector)"),
+    ("suggest", "did-you-mean (engine._suggest)"),
+    ("search_rest", "rest of engine.search (hits, facet lists, terms)"),
+    ("load_visible", "load the 10 hits from the database (load_visible)"),
+    ("text_of", "text for snippets: Markdown to plain text (text_of)"),
+    ("snippet", "highlight snippets (engine.snippet)"),
+    ("entries_rest", "rest of building entries"),
+    ("facet_labels", "facet labels from the database (_facet_labels)"),
+    ("template", "templates, without SQL run while rendering"),
+    ("rest", "everything else (Flask, session, user, form, SQL elsewhere)"),
+]
+
+
+def profile_search(database_url: str, features: dict[str, list[str]], email: str, password: str, prepare=None,
+                   repeats: int = 3, top: int = 14) -> dict:
+    """features: feature group -> search page paths. Each path is requested `repeats` times after one
+    unmeasured request; returns milliseconds per request for each part, per group and overall."""
+    from whoosh.searching import Searcher
+
+    from cop.extensions import db
+    from cop.search import engine, views
+    from cop.search.documents import KINDS
+
+    app = _profiled_app(database_url, prepare)
+    with app.app_context():
+        probe = Probe(app, db.engine)
+    client = _signed_in_client(app, email, password)
+    timer: dict[str, float] = defaultdict(float)
+
+    def wrap(function, name):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                timer[name] += time.perf_counter() - started
+        return timed
+
+    patches = [(engine, "catch_up", "catch_up"), (engine, "search", "search"), (engine, "_searcher", "searcher"),
+               (engine, "parse", "parse"), (engine, "_suggest", "suggest"), (engine, "snippet", "snippet"),
+               (views, "_facet_labels", "facet_labels"), (views, "_entries", "entries"),
+               (Searcher, "search_with_collector", "collect")]
+    originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
+    kind_originals = {name: (kind.load_visible, kind.text_of) for name, kind in KINDS.items()}
+    for owner, attr, name in patches:
+        setattr(owner, attr, wrap(getattr(owner, attr), name))
+    for kind in KINDS.values():
+        kind.load_visible = wrap(kind.load_visible, "load_visible")
+        kind.text_of = wrap(kind.text_of, "text_of")
+    per_feature: dict[str, list[dict]] = defaultdict(list)
+    try:
+        for feature, paths in features.items():
+            for path in paths:
+                if client.get(path).status_code != 200:
+                    raise RuntimeError(f"{path} did not answer 200")
+                for _ in range(repeats):
+                    timer.clear()
+                    tally = Tally()
+                    probe.tally = tally
+                    started = time.perf_counter()
+                    client.get(path)
+                    wall = time.perf_counter() - started
+                    probe.tally = None
+                    per_feature[feature].append(_search_parts(dict(timer), tally, wall))
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for paths in features.values():
+            for path in paths:
+                client.get(path)
+        profiler.disable()
+    finally:
+        for owner, attr, original in originals:
+            setattr(owner, attr, original)
+        for name, (load_visible, text_of) in kind_originals.items():
+            KINDS[name].load_visible, KINDS[name].text_of = load_visible, text_of
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(top)
+    groups = {feature: _mean_parts(rows) for feature, rows in per_feature.items()}
+    groups["all"] = _mean_parts([row for rows in per_feature.values() for row in rows])
+    with app.app_context():
+        db.engine.dispose()
+    return {"repeats": repeats, "parts": dict(SEARCH_PARTS), "ms_per_request": groups,
+            "top_functions": _function_lines(text.getvalue())}
+
+
+def _search_parts(t: dict, tally: Tally, wall: float) -> dict:
+    ms = {name: t.get(name, 0.0) * 1000 for name in ("catch_up", "search", "searcher", "parse", "collect", "suggest",
+                                                      "load_visible", "text_of", "snippet", "entries", "facet_labels")}
+    parts = {name: ms[name] for name in ("catch_up", "searcher", "parse", "collect", "suggest", "load_visible",
+                                         "text_of", "snippet", "facet_labels")}
+    parts["search_rest"] = ms["search"] - ms["searcher"] - ms["parse"] - ms["collect"] - ms["suggest"]
+    parts["entries_rest"] = ms["entries"] - ms["load_visible"] - ms["text_of"] - ms["snippet"]
+    parts["template"] = (tally.template - tally.sql_in_template) * 1000
+    parts["total"] = wall * 1000
+    parts["rest"] = parts["total"] - sum(v for k, v in parts.items() if k != "total")
+    parts["sql"] = tally.sql * 1000
+    parts["statements"] = tally.statements
+    return parts
+
+
+def _mean_parts(rows: list[dict]) -> dict:
+    return {key: round(sum(r[key] for r in rows) / len(rows), 2) for key in rows[0]} if rows else {}
+
+
+def format_search_profile(result: dict) -> str:
+    groups = result["ms_per_request"]
+    names = list(groups)
+    width = max(len(label) for _, label in SEARCH_PARTS) + 2
+    lines = [f"{'ms per request (mean)':<{width}}" + "".join(f"{name:>10}" for name in names)]
+    for key, label in SEARCH_PARTS + [("total", "total"), ("sql", "  of which SQL (anywhere)"),
+                                      ("statements", "  SQL statements")]:
+        lines.append(f"{label:<{width}}" + "".join(f"{groups[name].get(key, 0):>10.1f}" for name in names))
+    lines.append("busiest functions (cProfile, by own time, one pass over the queries):")
     lines += [f"    {line[:160]}" for line in result["top_functions"]]
     return "\n".join(lines)

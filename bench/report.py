@@ -36,6 +36,8 @@ def build_summary(record: dict) -> str:
             f"  {counts.get('published_practices', 0):,} published practices (+{counts.get('draft_practices', 0):,}"
             f" drafts, +{counts.get('deleted_practices', 0):,} deleted), {counts.get('organizations', 0):,}"
             f" organizations, {counts.get('users', 0):,} users, {counts.get('helpful_marks', 0):,} helpful marks\n"
+            f"  {counts.get('threads', 0):,} discussion threads with {counts.get('replies', 0):,} replies"
+            f" ({counts.get('reply_helpful_marks', 0):,} helpful marks, {counts.get('discussion_follows', 0):,} follows)\n"
             f"  build took {record['build_seconds']:.1f} s ({steps}); size {_mib(record['size_bytes'])}")
 
 

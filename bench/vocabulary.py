@@ -334,3 +334,39 @@ REGIONS = [
     "Northbridge Metro", "Maple Valley", "Lakeshore County", "Eastfield", "River Counties", "Summit Region",
     "Harbor District", "Prairie Counties",
 ]
+
+# Discussions: questions members ask each other, and how replies open.
+
+THREAD_TITLE = [
+    "How do you handle {OBJECT} for {STUDENTS}?", "Who pays for {OBJECT}?",
+    "Anyone running a {PROGRAM} for {OCCUPATION_PLURAL}?", "Looking for advice on {OBJECT}",
+    "{TITLE_NOUN}: worth the effort?", "Tips for working with a {PARTNER}?", "How long before {OBJECT} pays off?",
+    "What do you do about {OBJECT} {QUALIFIER}?", "Question about {OBJECT}", "Has anyone tried {TITLE_NOUN_LOWER}?",
+    "Sharing our approach to {OBJECT}", "Lessons from our {PROGRAM}", "How many {STUDENTS} per mentor?",
+    "Getting {PERSON} on board with the {PROGRAM}", "Template for {OBJECT}?", "Starting a {PROGRAM} this year",
+    "What we changed after {TITLE_EXPERIENCE}", "Does your {PARTNER} handle {OBJECT}?",
+]
+
+INTRODUCTION_TITLE = [
+    "Hello from {ORG}", "New here: {JOB} at {ORG}", "Introducing myself ({JOB}, {ORG})", "Hi all, {ORG} just joined",
+]
+
+QUESTION = [
+    "We are starting a {PROGRAM} {QUALIFIER} and wonder how others handle {OBJECT}.",
+    "How do you get {PERSON} to sign off on {OBJECT}?",
+    "Our {PARTNER} partner asked us about {OBJECT}; what did you tell yours?",
+    "Does anyone have a template for {OBJECT} they would share?",
+    "Right now {SUBJECT_LOWER} {VERB} {OBJECT}, but it is not working for our {STUDENTS}.",
+    "What would you do differently with {OBJECT} if you started over?",
+    "Is it normal that {OBJECT} takes this long {QUALIFIER}?",
+    "We have {NUMBER_LOWER} {STUDENTS} starting soon and no plan yet for {OBJECT}.",
+]
+
+NUMBER_LOWER = ["twelve", "eight", "twenty", "four", "thirty", "six", "fifteen", "forty"]
+
+REPLY_OPENER = [
+    "Thanks for raising this.", "We ran into the same thing.", "Good question.", "Same here.",
+    "This is close to what we did.", "Adding to what others said:", "One thing that helped us:",
+    "Happy to share what we learned.", "We tried this last year.", "Agree with the points above.",
+    "Short answer: it depends on your partner.", "We went the other way.", "Following this thread.",
+]

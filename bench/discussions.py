@@ -1,0 +1,130 @@
+"""`python -m bench.discussions`: the discussion pages at scale (10,000 threads and 100,000 replies by default,
+beside the practice library) against the bare baseline: the latest-activity list, one category's list and a
+thread page of exactly 50 replies. Same build, servers, wrk and report as `python -m bench`."""
+
+import os
+from datetime import datetime, timezone
+
+import click
+import sqlalchemy as sa
+
+from bench import RESULTS_DIR, data, load, report
+from bench.run import Page, build_options, load_pages, prepare_database, seconds, stop_on_sigterm, target_line, \
+    warn_if_busy
+
+
+FLOOR_NAME = "app floor (search form, no query)"
+
+
+def pick_pages(url: str, build: dict) -> tuple[list[Page], dict]:
+    """The baseline, the lists and the 50-reply thread (recorded by the build) as pages."""
+    thread_id = (build.get("discussions") or {}).get("thread_page_thread_id")
+    engine = sa.create_engine(data.normalize_url(url))
+    try:
+        with engine.connect() as conn:
+            if thread_id is None:
+                raise click.ClickException("The build record names no thread-page thread; run with --rebuild.")
+            replies = conn.scalar(sa.text("SELECT reply_count FROM threads WHERE id = :id"), {"id": thread_id})
+            # The busiest topic category, as members would most often open.
+            category = conn.execute(sa.text(
+                "SELECT t.slug, c.thread_count FROM discussion_categories c JOIN topics t ON t.id = c.topic_id "
+                "ORDER BY c.thread_count DESC, c.id LIMIT 1")).one()
+            visible = conn.scalar(sa.text("SELECT count(*) FROM threads WHERE hidden_at IS NULL "
+                                          "AND merged_into_id IS NULL"))
+    finally:
+        engine.dispose()
+    facts = {"thread_id": thread_id, "thread_replies": replies, "category_slug": category.slug,
+             "category_threads": category.thread_count, "visible_threads": visible}
+    pages = [
+        Page("baseline (bare Flask, 20 rows)", "/", "baseline"),
+        # The least an app page costs: the search page with no query is the layout, the user and a form.
+        Page(FLOOR_NAME, "/search/", "app"),
+        Page("discussion list (latest activity)", "/discussions/", "app", target=True),
+        Page("discussion list, one category", f"/discussions/c/{category.slug}", "app", target=True),
+        Page(f"thread page ({replies} replies)", f"/discussions/{thread_id}", "app", target=True),
+    ]
+    return pages, facts
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@build_options
+@click.option("--threads", default=data.BuildSpec.threads, help="Discussion threads to build.")
+@click.option("--replies", default=data.BuildSpec.replies, help="Replies to build across them (one thread gets 50).")
+@click.option("--build-only", is_flag=True, help="Build (or check) the database, then stop.")
+@click.option("--duration", default="10s", help="Measured seconds per page (wrk -d).")
+@click.option("--warmup", default="2s", help="Unmeasured seconds per page first.")
+@click.option("--connections", default=8, help="Open connections (wrk -c).")
+@click.option("--wrk-threads", default=2, help="wrk threads (wrk -t).")
+@click.option("--workers", default=2, help="gunicorn workers for each server.")
+@click.option("--target", default=0.5, help="Target: each held page's requests/s over the baseline's.")
+@click.option("--profile", "profile_", is_flag=True,
+              help="Afterwards, time SQL, templates and Python per request for the app pages, in process.")
+@click.option("--profile-only", is_flag=True, help="Only the in-process profile: no servers, no wrk.")
+def main(practices, organizations, users, seed, database_url, rebuild, threads, replies, build_only, duration, warmup,
+         connections, wrk_threads, workers, target, profile_, profile_only):
+    """Benchmark the discussion list and a 50-reply thread page against a bare Flask baseline."""
+    stop_on_sigterm()
+    duration_s, warmup_s = seconds(duration), seconds(warmup)
+    if not (build_only or profile_only):
+        load.require_wrk()
+    spec = data.BuildSpec(practices=practices, organizations=organizations, users=users, seed=seed, threads=threads,
+                          replies=replies)
+    url, build = prepare_database(spec, database_url, rebuild)
+    if build_only:
+        return
+    pages, facts = pick_pages(url, build)
+    data.warm_cache(url)
+    if profile_only:
+        _profile(url, pages)
+        return
+
+    started = datetime.now(timezone.utc)
+    run_name = report.stamp(started)
+    log_dir = RESULTS_DIR / "logs" / run_name
+    machine = report.machine()
+    warn_if_busy()
+    click.echo(f"\nLoad: wrk -t{wrk_threads} -c{connections}, {warmup_s:g} s warm-up then {duration_s:g} s per page; "
+               f"gunicorn with {workers} sync workers; {facts['visible_threads']:,} visible threads; category "
+               f"{facts['category_slug']} has {facts['category_threads']:,}; thread #{facts['thread_id']} has "
+               f"{facts['thread_replies']} replies. Load average {os.getloadavg()[0]:.2f}.")
+    rows = load_pages(pages, url, log_dir, seconds_=duration_s, warmup=warmup_s, connections=connections,
+                      threads=wrk_threads, workers=workers)
+    click.echo("")
+    click.echo(report.table(rows, target))
+    line, missed = target_line(rows, target)
+    click.echo("\n" + line)
+    machine["load_average_after"] = list(os.getloadavg())
+    click.echo(f"Load average before {machine['load_average'][0]:.2f}, after {machine['load_average_after'][0]:.2f} "
+               f"(1 min) on {machine['cpus']} CPUs.")
+    payload = {
+        "benchmark": "discussions",
+        "started_at": started.isoformat(),
+        "machine": machine,
+        "parameters": {"spec": spec.fingerprint(), "database_url": data.masked(url), "duration_s": duration_s,
+                       "warmup_s": warmup_s, "connections": connections, "threads": wrk_threads, "workers": workers,
+                       "target_ratio": target, "discussions": facts},
+        "build": build,
+        "results": rows,
+        "target_met": not missed,
+        "logs": str(log_dir),
+    }
+    if profile_:
+        payload["profile"] = _profile(url, pages)
+    path = report.write_json(payload, run_name)
+    click.echo(f"\nSaved {path.relative_to(RESULTS_DIR.parent.parent)}; server logs in "
+               f"{log_dir.relative_to(RESULTS_DIR.parent.parent)}/")
+
+
+def _profile(url: str, pages: list[Page]) -> list[dict]:
+    from bench.profile import format_profile, profile_pages
+
+    click.echo("\nProfile (in process, one request at a time):")
+    profiled = profile_pages(url, [(p.name, p.path, p.repeat_view) for p in pages if p.server == "app"],
+                             data.BENCH_EMAIL, data.BENCH_PASSWORD)
+    for result in profiled:
+        click.echo(format_profile(result))
+    return profiled
+
+
+if __name__ == "__main__":
+    main(prog_name="python -m bench.discussions")

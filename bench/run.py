@@ -1,0 +1,134 @@
+"""What every benchmark entry point shares: the build options, durations, the busy-machine warning, and
+pages loaded with wrk on the bare baseline and on the real app, one server at a time."""
+
+import os
+import re
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from bench import client, data, load, servers
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    server: str            # "baseline" or "app"
+    target: bool = False   # held to the issue's target ratio
+    repeat_view: bool = False  # cookie from one earlier view of the page (no view is counted then)
+
+
+def seconds(text: str) -> float:
+    """10, 10s, 1.5m, 500ms -> seconds."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*(ms|s|m)?\s*", str(text))
+    if not match:
+        raise click.BadParameter(f"{text!r} is not a duration like 10s or 1m")
+    value, unit = float(match.group(1)), match.group(2) or "s"
+    return value * {"ms": 0.001, "s": 1, "m": 60}[unit]
+
+
+def stop_on_sigterm():
+    """Turn SIGTERM into SystemExit so the servers' finally blocks stop them."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def build_options(function):
+    """The options that say which database to build or reuse (the same in every entry point)."""
+    options = [
+        click.option("--practices", default=data.BuildSpec.practices, help="Published practices to build."),
+        click.option("--organizations", default=data.BuildSpec.organizations, help="Organizations to build."),
+        click.option("--users", default=data.BuildSpec.users, help="Users to build (one is the bench member)."),
+        click.option("--seed", default=data.BuildSpec.seed, help="Random seed: the same seed builds the same rows."),
+        click.option("--database-url", default=None,
+                     help="Where to build (e.g. postgresql://postgres@127.0.0.1/bench). Default: a SQLite file "
+                          "bench/results/library-<practices>.sqlite."),
+        click.option("--rebuild", is_flag=True,
+                     help="Build afresh even when a database with these parameters exists."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def prepare_database(spec: data.BuildSpec, database_url: str | None, rebuild: bool) -> tuple[str, dict]:
+    """Build or reuse the database for `spec`; returns its URL and build record."""
+    url = data.normalize_url(database_url or data.default_database_url(spec))
+    data.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    build = data.ensure_database(spec, url, rebuild=rebuild)
+    click.echo(_build_summary(build))
+    return url, build
+
+
+def _build_summary(build: dict) -> str:
+    from bench.report import build_summary
+
+    return build_summary(build)
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def warn_if_busy(limit: float = 0.5) -> float:
+    busy = os.getloadavg()[0]
+    if busy > limit:
+        click.echo(f"warning: the machine is busy before the run (load average {busy:.2f} over a minute); "
+                   "other processes share the CPUs with the servers and wrk, so figures will be lower and noisier.",
+                   err=True)
+    return busy
+
+
+def load_pages(pages: list[Page], url: str, log_dir: Path, *, seconds_: float, warmup: float, connections: int,
+               threads: int, workers: int, app_target: str = "wsgi:app") -> list[dict]:
+    """Each page under wrk: the baseline's on the bare baseline server, then the app's on the real app
+    (signed in as the bench member). Returns one row per page, as report.table reads them."""
+    env = servers.app_environment(url)
+    rows: list[dict] = []
+
+    def measure(page: Page, server: servers.Server, browser: client.Browser, headers: dict[str, str]):
+        row = {"name": page.name, "path": page.path, "kind": page.server, "target": page.target,
+               "repeat_view": page.repeat_view}
+        try:
+            client.expect_page(browser, page.path)
+        except click.ClickException as error:
+            # One broken page should not cost the figures of the others.
+            rows.append({**row, "error": error.message})
+            click.echo(f"  {page.name:<36} failed: {error.message}")
+            return
+        if page.repeat_view:
+            headers = {**headers, "Cookie": browser.cookie_header}
+        url_ = server.base_url + page.path
+        load.run_wrk(url_, seconds=warmup, connections=connections, threads=threads, headers=headers)
+        result = load.run_wrk(url_, seconds=seconds_, connections=connections, threads=threads, headers=headers)
+        rows.append({**row, "load": result.as_dict(), "load_average_after": load_average()})
+        warning = f"  ({result.errors} errors)" if result.errors else ""
+        click.echo(f"  {page.name:<36} {result.requests_per_second:>9,.1f} req/s{warning}   "
+                   f"(load average {os.getloadavg()[0]:.2f})")
+
+    baseline_pages = [p for p in pages if p.server == "baseline"]
+    if baseline_pages:
+        with servers.gunicorn("baseline", "bench.baseline:create_app()", env, log_dir, workers=workers) as server:
+            for page in baseline_pages:
+                measure(page, server, client.Browser(server.base_url), {})
+
+    app_pages = [p for p in pages if p.server == "app"]
+    if app_pages:
+        with servers.gunicorn("app", app_target, env, log_dir, workers=workers, ready_path="/auth/signin") as server:
+            signed_in = client.sign_in(server.base_url, data.BENCH_EMAIL, data.BENCH_PASSWORD)
+            for page in app_pages:
+                # Each page starts from the sign-in cookie; a repeat view then sends the one its first view set.
+                browser = client.Browser(server.base_url, dict(signed_in.cookies))
+                measure(page, server, browser, {"Cookie": signed_in.cookie_header})
+    return rows
+
+
+def target_line(rows: list[dict], target: float) -> tuple[str, list[str]]:
+    held = [r for r in rows if r.get("target")]
+    missed = [r["name"] for r in held if not r.get("meets_target")]
+    line = (f"Target: each of {'; '.join(r['name'] for r in held)} at ≥{target:.0%} of the baseline's "
+            f"requests/s. " + ("Met." if not missed else f"Missed by: {'; '.join(missed)}."))
+    return line, missed
