@@ -66,6 +66,11 @@ class Config:
     COP_POST_LIMIT = os.environ.get("COP_POST_LIMIT", "6 per minute;60 per hour")
 
     COP_ATTACHMENT_MAX_BYTES = int(os.environ.get("COP_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    # Rendered fragments of busy pages, per worker process (see cop/cache).
+    COP_FRAGMENT_CACHE = os.environ.get("COP_FRAGMENT_CACHE", "1") != "0"
+    COP_FRAGMENT_CACHE_BYTES = int(os.environ.get("COP_FRAGMENT_CACHE_BYTES", str(64 * 1024 * 1024)))
+    # Practice view counts are written in batches, at most this often per worker.
+    COP_VIEW_FLUSH_SECONDS = float(os.environ.get("COP_VIEW_FLUSH_SECONDS", "2"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -95,6 +100,7 @@ class TestConfig(Config):
     COP_PASSWORD_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "file"
+    COP_VIEW_FLUSH_SECONDS = 0.0  # every counted view is written once its response closes
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

@@ -32,6 +32,9 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         with app.app_context():
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    from cop import cache
+
+    cache.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

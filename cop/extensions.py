@@ -25,6 +25,14 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+@limiter.request_filter
+def _reading():
+    # Every limit is on a form post (sign-in, reset, posting); reading pages skip the limiter's checks.
+    from flask import request
+
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def utcnow():
     """The current time, timezone-aware in UTC (what every timestamp column stores)."""
     from datetime import datetime, timezone
@@ -86,7 +94,9 @@ def configure_sqlite(engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin") or _default_begin())
+        # Straight on the driver's connection: this runs once per request, and nothing needs to see it.
+        begin = connection.get_execution_options().get("sqlite_begin") or _default_begin()
+        connection.connection.driver_connection.execute(begin)
 
 
 def _default_begin() -> str:

@@ -12,3 +12,4 @@ from cop.search.models import SearchChange  # noqa: F401
 from cop.events.models import Event, FeedbackAnswer, FeedbackQuestion, FeedbackResponse, Rsvp  # noqa: F401
 from cop.programs.models import (Facet, PeerQuestion, PrivateField, Program, ProgramFacet,  # noqa: F401
                                  ProgramPartner)
+from cop.cache.models import ContentVersion  # noqa: F401

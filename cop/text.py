@@ -98,7 +98,3 @@ def init_app(app):
     app.add_template_filter(lambda source: Markup(render_markdown(source)), "markdown")
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(localdate, "localdate")
-
-    @app.context_processor
-    def _current_path():
-        return {"current_path": request.full_path.rstrip("?") if request else "/"}

@@ -15,8 +15,8 @@ def public(view):
 
 
 def init_app(app):
-    from cop.auth.models import MemberStatus, User
-    from cop.extensions import db, login_manager
+    from cop.auth import viewer
+    from cop.extensions import login_manager
 
     login_manager.login_view = "auth.signin"
     login_manager.login_message = "Please sign in to see the community."
@@ -29,10 +29,7 @@ def init_app(app):
         user_id, _, token = (login_id or "").partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or user.session_token != token or user.status is not MemberStatus.active:
-            return None
-        return user
+        return viewer.load(int(user_id), token)
 
     @app.before_request
     def _require_member():

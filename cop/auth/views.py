@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from cop.auth import bp, public, services
@@ -67,6 +67,9 @@ def signout():
         services.end_all_sessions(current_user)
         db.session.commit()
         logout_user()
+        # Nothing of this person's visit (what they have seen, their form token) passes to whoever uses
+        # the browser next: a shared computer in a school office, say.
+        session.clear()
         flash("You are signed out on every device.", "info")
     return redirect(url_for("auth.signin"))
 

@@ -1,7 +1,9 @@
 """What discussions add to practice pages ("Discuss this practice"), the dashboard and member profiles."""
 
+import sqlalchemy as sa
+
 from cop.discussions import services
-from cop.discussions.models import Thread
+from cop.discussions.models import Follow, Thread
 from cop.extensions import db
 
 SECTION_LIMIT = 5
@@ -35,10 +37,18 @@ def member_threads(person, viewer):
                                                  "handle": services.handle_for(person.name)}
 
 
+def following_practice(practice_id, user_id):
+    """Whether the member follows a practice's discussion: the section's follow button shows it."""
+    return sa.exists().where(Follow.practice_id == practice_id, Follow.user_id == user_id)
+
+
 def register():
     from cop.home import DASHBOARD_SECTIONS
     from cop.members import PROFILE_SECTIONS
-    from cop.practices import DETAIL_SECTIONS
+    from cop.practices import DETAIL_SECTIONS, DETAIL_VIEWER_STATE
+
+    if ("following_discussion", following_practice) not in DETAIL_VIEWER_STATE:
+        DETAIL_VIEWER_STATE.append(("following_discussion", following_practice))
 
     for hooks, section in ((DETAIL_SECTIONS, practice_discussions), (DASHBOARD_SECTIONS, latest_discussions),
                            (PROFILE_SECTIONS, member_threads)):

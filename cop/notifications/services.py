@@ -48,16 +48,40 @@ def without_email():
         db.session.info.pop("notifications_without_email", None)
 
 
+_UNREAD = (sa.select(sa.func.count(Notification.id))
+           .where(Notification.user_id == sa.bindparam("user_id"), Notification.read_at.is_(None)))
+
+
+def unread_column(user_id_column):
+    """The unread count as a column of the signed-in member's row (see `cop.auth.viewer`)."""
+    return (sa.select(sa.func.count(Notification.id))
+            .where(Notification.user_id == user_id_column, Notification.read_at.is_(None)).scalar_subquery())
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Notification.id))
-                             .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+    # Every signed-in page shows it: a prepared statement straight on the connection.
+    if db.session.new or db.session.dirty or db.session.deleted:
+        db.session.flush()
+    return db.session.connection().execute(_UNREAD, {"user_id": user.id}).scalar()
+
+
+def _unread_changed() -> None:
+    # The header's count was read with the member at the start of the request; ask again from now on.
+    from flask import has_app_context
+
+    if has_app_context():
+        from cop.auth.viewer import forget_extra
+
+        forget_extra("unread_notifications")
 
 
 def mark_read(notification: Notification) -> None:
     notification.read_at = notification.read_at or utcnow()
+    _unread_changed()
 
 
 def mark_all_read(user) -> int:
+    _unread_changed()
     result = db.session.execute(sa.update(Notification)
                                 .where(Notification.user_id == user.id, Notification.read_at.is_(None))
                                 .values(read_at=utcnow()))
@@ -66,6 +90,7 @@ def mark_all_read(user) -> int:
 
 def mark_read_where(user, *conditions) -> None:
     """Mark read the member's notifications matching `conditions` (say, every one about a thread they opened)."""
+    _unread_changed()
     db.session.execute(sa.update(Notification)
                        .where(Notification.user_id == user.id, Notification.read_at.is_(None), *conditions)
                        .values(read_at=utcnow()), execution_options={"synchronize_session": False})
@@ -73,6 +98,7 @@ def mark_read_where(user, *conditions) -> None:
 
 def withdraw(*conditions) -> int:
     """Delete notifications matching `conditions` (about something now hidden), so no digest carries them."""
+    _unread_changed()
     result = db.session.execute(sa.delete(Notification).where(*conditions),
                                 execution_options={"synchronize_session": False})
     return result.rowcount

@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 from markupsafe import Markup
 
+from cop.auth.models import Role
 from cop.extensions import db, utcnow
 from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, Facet, HelpfulMark, Practice,
                                   PracticeFacet, PracticeRevision, PracticeStatus, Tag, Topic, practice_competencies,
@@ -227,14 +228,73 @@ def unsave_practice(practice: Practice, user) -> bool:
     return True
 
 
-def counts_as_view(practice: Practice, user, seen: list[int]) -> bool:
+@dataclass(frozen=True)
+class PageState:
+    """What a practice page needs to know per request; the rest of the page can come from the cache."""
+    id: int
+    title: str
+    status: PracticeStatus
+    deleted: bool
+    author_id: int
+    organization_id: int
+    view_count: int
+    marked: bool
+    saved: bool
+    extra: tuple = ()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status is PracticeStatus.published and not self.deleted
+
+    def can_edit(self, user) -> bool:
+        """The same rule as `Practice.can_edit`, without loading the practice."""
+        if not user.is_active or self.deleted:
+            return False
+        return user.id == self.author_id or user.role is Role.facilitator or (
+            user.role is Role.manager and user.organization_id == self.organization_id)
+
+    def viewer_key(self, user) -> tuple:
+        """Everything the cached page shows differently from one member to another."""
+        return (self.can_edit(user), user.is_facilitator, user.id == self.author_id, self.marked, self.saved,
+                *self.extra)
+
+
+def page_state(practice_id: int, user) -> PageState | None:
+    """One statement: the practice's status and counters and this member's marks, saves and any state
+    `DETAIL_VIEWER_STATE` adds."""
+    row = db.session.connection().execute(_page_state_statement(), {"practice_id": practice_id,
+                                                                     "user_id": user.id}).first()
+    if row is None:
+        return None
+    return PageState(id=practice_id, title=row.title, status=PracticeStatus(row.status),
+                     deleted=row.deleted_at is not None, author_id=row.author_id,
+                     organization_id=row.organization_id, view_count=row.view_count, marked=bool(row.marked),
+                     saved=bool(row.saved), extra=tuple(bool(v) for v in row[8:]))
+
+
+_page_state_cache: dict[int, sa.Select] = {}
+
+
+def _page_state_statement() -> sa.Select:
+    # Built once (per set of hooks) and run on the connection: this runs on every practice page view.
+    from cop.practices import DETAIL_VIEWER_STATE
+
+    statement = _page_state_cache.get(len(DETAIL_VIEWER_STATE))
+    if statement is None:
+        p, user_id = Practice.__table__.c, sa.bindparam("user_id")
+        marked = sa.exists().where(HelpfulMark.practice_id == p.id, HelpfulMark.user_id == user_id)
+        saved = sa.exists().where(Bookmark.practice_id == p.id, Bookmark.user_id == user_id)
+        extra = [make(p.id, user_id).label(name) for name, make in DETAIL_VIEWER_STATE]
+        statement = _page_state_cache[len(DETAIL_VIEWER_STATE)] = (
+            sa.select(p.title, p.status, p.deleted_at, p.author_id, p.organization_id, p.view_count,
+                      marked.label("marked"), saved.label("saved"), *extra)
+            .where(p.id == sa.bindparam("practice_id")))
+    return statement
+
+
+def counts_as_view(practice: Practice | PageState, user, seen: list[int]) -> bool:
     """A member's first view in a session counts; the author's own views never do."""
     return user.id != practice.author_id and practice.id not in seen
-
-
-def record_view(practice_id: int) -> None:
-    db.session.execute(sa.update(Practice).where(Practice.id == practice_id)
-                       .values(view_count=Practice.view_count + 1))
 
 
 # Revisions, compared.

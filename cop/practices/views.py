@@ -9,14 +9,15 @@ from markupsafe import Markup
 
 from cop.auth import public
 from cop.auth.models import MemberStatus, User
+from cop.cache import fragments
 from cop.extensions import begin_write, db, utcnow
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization
-from cop.practices import DETAIL_SECTIONS, bp, services
+from cop.practices import DETAIL_SECTIONS, bp, services, viewcounts
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
 from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, HelpfulMark, Practice,
                                   PracticeRevision, PracticeStatus, Topic)
-from cop.text import render_markdown
+from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 20
 SEEN_IN_SESSION = 200
@@ -47,6 +48,12 @@ def _competencies():
 
 @bp.get("/")
 def index():
+    # The library looks the same to every member (bar their time zone): rendered once per change.
+    key = ("library", viewer_zone_name(), tuple(sorted(request.args.items(multi=True))))
+    return fragments.page("Library", fragments.cached(key, _library_main))
+
+
+def _library_main() -> str:
     form = LibraryFilterForm(request.args)
     topics, competencies = _topics(), _competencies()
     # EXISTS per organization walks the organization_id index; an IN over all visible practices would
@@ -76,42 +83,43 @@ def index():
     page = db.paginate(services.with_card_data(services.sort_practices(query, sort)), per_page=PER_PAGE,
                        error_out=False)
     filtered = any([topic, competency, organization, form.tag.data, *valid.values()])
-    return render_template("practices/index.html", form=form, page=page, topics=topics, filtered=filtered,
+    return render_template("practices/_index_main.html", form=form, page=page, topics=topics, filtered=filtered,
                            sort=sort)
 
 
 @bp.get("/<int:practice_id>")
 def detail(practice_id):
-    practice = get_practice_or_404(practice_id)
+    state = services.page_state(practice_id, current_user)
+    if state is None:
+        abort(404)
+    if state.is_published:
+        # Every member sees a published practice; members in the same state share one rendered page.
+        key = ("practice", practice_id, viewer_zone_name(), state.viewer_key(current_user))
+        main = fragments.cached(key, lambda: _detail_main(practice_id))
+    else:
+        main = _detail_main(practice_id)  # drafts and deleted practices: rare, and checked in full
     count_view = False
-    if practice.is_published:
+    if state.is_published:
         seen = session.get("seen_practices", [])
-        if services.counts_as_view(practice, current_user, seen):
-            session["seen_practices"] = (seen + [practice.id])[-SEEN_IN_SESSION:]
+        if services.counts_as_view(state, current_user, seen):
+            session["seen_practices"] = (seen + [practice_id])[-SEEN_IN_SESSION:]
             count_view = True
-    marked = db.session.get(HelpfulMark, (practice.id, current_user.id)) is not None
-    saved = db.session.get(Bookmark, (practice.id, current_user.id)) is not None
-    sections = [section for make in DETAIL_SECTIONS if (section := make(practice, current_user))]
-    response = make_response(render_template(
-        "practices/detail.html", practice=practice, marked=marked, saved=saved, button_form=EmptyForm(),
-        attachment_form=AttachmentForm(), restore_days=RESTORE_WINDOW.days, sections=sections))
+    views = state.view_count
+    response = make_response(fragments.page(state.title, main, views=f"{views} {'view' if views == 1 else 'views'}"))
     if count_view:
-        # Counted after the page has gone out, in a write of its own: a busy database delays the
-        # count, never the reader.
-        app = current_app._get_current_object()
-        response.call_on_close(lambda: _count_view(app, practice.id))
+        # Written in batches after pages have gone out: a busy database delays the count, never the reader.
+        viewcounts.count_view(practice_id, response)
     return response
 
 
-def _count_view(app, practice_id: int) -> None:
-    with app.app_context():
-        try:
-            begin_write()
-            services.record_view(practice_id)
-            db.session.commit()
-        except Exception:  # a lost view count must never surface as an error
-            current_app.logger.exception("Counting a view of practice %s failed", practice_id)
-            db.session.rollback()
+def _detail_main(practice_id: int) -> str:
+    practice = get_practice_or_404(practice_id)
+    marked = db.session.get(HelpfulMark, (practice.id, current_user.id)) is not None
+    saved = db.session.get(Bookmark, (practice.id, current_user.id)) is not None
+    sections = [section for make in DETAIL_SECTIONS if (section := make(practice, current_user))]
+    return render_template("practices/_detail_main.html", practice=practice, marked=marked, saved=saved,
+                           button_form=EmptyForm(), attachment_form=AttachmentForm(),
+                           restore_days=RESTORE_WINDOW.days, sections=sections)
 
 
 def _fill_choices(form: PracticeForm):
