@@ -7,9 +7,10 @@ bp = Blueprint("discussions", __name__)
 
 
 def init_app(app):
-    from cop.discussions import sections
+    from cop.discussions import sections, services
 
     sections.register()
+    app.add_template_filter(services.micros, "micros")
 
 
 from cop.discussions import views  # noqa: E402,F401

@@ -7,6 +7,7 @@ Services flush but never commit: the view or command that calls them commits onc
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -313,6 +314,112 @@ def is_unread(thread: Thread, read_at) -> bool:
     return read_at is None or thread.last_activity_at > read_at
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def micros(moment: datetime) -> int:
+    """A time as whole microseconds since 1970, exactly (a float timestamp can be off by one)."""
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+# A shared thread list carries a placeholder per row: <!--cop:unread:THREAD:LAST_ACTIVITY_US:class|badge-->.
+_UNREAD_SLOT = re.compile(r"<!--cop:unread:(\d+):(\d+):(class|badge)-->")
+_UNREAD_HTML = {"class": " unread", "badge": '<span class="badge-new">Unread</span>'}
+
+
+def fill_unread_marks(html: str, user) -> str:
+    """Mark the rows this member has not read since their last activity (one statement for the page)."""
+    slots = _UNREAD_SLOT.findall(html)
+    if not slots:
+        return html
+    reads = read_marks(user, {int(thread_id) for thread_id, _, _ in slots})
+
+    def fill(match) -> str:
+        read_at = reads.get(int(match.group(1)))
+        unread = read_at is None or int(match.group(2)) > micros(read_at)
+        return _UNREAD_HTML[match.group(3)] if unread else ""
+
+    return _UNREAD_SLOT.sub(fill, html)
+
+
+@dataclass(frozen=True)
+class ThreadState:
+    """What a thread page needs per request; the rest can come from the cache."""
+    id: int
+    hidden: bool
+    merged_into_id: int | None
+    last_activity_at: datetime
+    read_at: datetime | None
+    following: bool
+    unread_notifications: bool
+    marked: frozenset = frozenset()
+
+    def visible_to(self, user) -> bool:
+        """`Thread.can_view`, without loading the thread."""
+        return user.is_active and (not self.hidden or user.is_facilitator)
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None or self.last_activity_at > self.read_at
+
+
+def thread_state(thread_id: int, user) -> ThreadState | None:
+    """The thread's visibility and activity, and this member's read mark, follow, unread notifications about
+    it and helpful marks in it: two statements."""
+    t = Thread.__table__.c
+    read_at = (sa.select(ThreadRead.read_at)
+               .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == t.id).scalar_subquery())
+    following = sa.exists().where(Follow.user_id == user.id, Follow.thread_id == t.id)
+    noticed = sa.exists().where(Notification.user_id == user.id, Notification.read_at.is_(None),
+                                thread_notifications_by_id(thread_id))
+    row = db.session.connection().execute(
+        sa.select(t.hidden_at, t.merged_into_id, t.last_activity_at, read_at.label("read_at"),
+                  following.label("following"), noticed.label("noticed")).where(t.id == thread_id)).first()
+    if row is None:
+        return None
+    marked = frozenset(db.session.connection().execute(
+        sa.select(ReplyHelpfulMark.reply_id).join(Reply, Reply.id == ReplyHelpfulMark.reply_id)
+        .where(ReplyHelpfulMark.user_id == user.id, Reply.thread_id == thread_id)).scalars())
+    return ThreadState(id=thread_id, hidden=row.hidden_at is not None, merged_into_id=row.merged_into_id,
+                       last_activity_at=row.last_activity_at, read_at=row.read_at, following=bool(row.following),
+                       unread_notifications=bool(row.noticed), marked=marked)
+
+
+_NEW_SLOT = re.compile(r"<!--cop:new:(\d+):(\d+):(\d+)-->")
+_PRESSED_SLOT = re.compile(r"<!--cop:pressed:(\d+)-->")
+_NEW_BADGE = '<span class="badge-new">New</span>'
+
+
+def personalize_thread(html: str, user, state: ThreadState) -> str:
+    """A shared thread page for this member: their own buttons, their helpful marks, and "New" on what
+    others wrote since they last read it."""
+    from cop.cache.fragments import for_viewer
+
+    html = for_viewer(html, user.id)
+    html = _PRESSED_SLOT.sub(lambda m: "true" if int(m.group(1)) in state.marked else "false", html)
+    last_read = micros(state.read_at) if state.read_at else None
+
+    def new(match) -> str:
+        fresh = last_read is not None and int(match.group(2)) > last_read and int(match.group(3)) != user.id
+        return _NEW_BADGE if fresh else ""
+
+    return _NEW_SLOT.sub(new, html)
+
+
+def follow_state(user, *, category_slug: str | None = None, practice_id: int | None = None) -> bool | None:
+    """Whether the member follows the category or practice a list is about (None for other lists)."""
+    if category_slug is not None:
+        topic_ids = sa.select(Topic.id).where(Topic.slug == category_slug)
+        category = (Category.fixed == category_slug) if category_slug in FIXED_CATEGORIES \
+            else Category.topic_id.in_(topic_ids)
+        return db.session.scalar(sa.select(sa.exists().where(
+            Follow.user_id == user.id, Follow.category_id.in_(sa.select(Category.id).where(category)))))
+    if practice_id:
+        return db.session.scalar(sa.select(sa.exists().where(Follow.user_id == user.id,
+                                                             Follow.practice_id == practice_id)))
+    return None
+
+
 def _active_members(query):
     return db.session.scalars(query.where(User.status == MemberStatus.active)).unique().all()
 
@@ -590,7 +697,11 @@ def _resolve_flags(by, thread: Thread, reply: Reply | None = None, whole_thread:
 
 def thread_notifications(thread: Thread):
     """The condition matching notifications that point at a thread or one of its replies."""
-    base = thread_url(thread)
+    return thread_notifications_by_id(thread.id)
+
+
+def thread_notifications_by_id(thread_id: int):
+    base = site_path("discussions.detail", thread_id=thread_id)
     return sa.or_(Notification.url == base, Notification.url.like(f"{base}/replies/%"))
 
 

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from cop.auth import public
 from cop.auth.models import MemberStatus, User
+from cop.cache import fragments
 from cop.discussions import bp, services
 from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
                                    ReplyForm, ThreadForm)
@@ -20,7 +21,7 @@ from cop.forms import EmptyForm
 from cop.notifications import services as notifications
 from cop.notifications.models import Notification
 from cop.practices.models import Practice, PracticeStatus
-from cop.text import render_markdown
+from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 25
 REPLIES_PER_PAGE = 50
@@ -88,27 +89,60 @@ def _back_to(thread: Thread):
 
 @bp.get("/")
 def index():
-    return _thread_list(None, services.list_categories())
+    return _thread_list(None)
 
 
 @bp.get("/c/<slug>")
 def category(slug):
-    categories = services.list_categories()
-    info = services.find_category(slug, categories)
-    if info is None:
-        abort(404)
-    return _thread_list(info, categories)
+    return _thread_list(slug)
 
 
-def _thread_list(category_info, categories):
+# Lists every member sees alike (bar their time zone and role) are rendered once per change; the tabs of
+# a member's own threads are theirs alone. Unread marks are filled in per member either way.
+PERSONAL_TABS = {"mine", "following"}
+
+
+def _thread_list(slug: str | None):
     show = request.args.get("show", "latest")
     show = show if show in TABS else "latest"
+    practice_id = request.args.get("practice", type=int)
+    following = services.follow_state(current_user, category_slug=slug, practice_id=practice_id)
+
+    def render() -> tuple[str, str]:
+        return _render_thread_list(slug, show, practice_id, following)
+
+    if show in PERSONAL_TABS:
+        title, main = render()
+    else:
+        key = ("threads", slug, tuple(sorted(request.args.items(multi=True))), viewer_zone_name(),
+               current_user.is_facilitator, following)
+        title, main = fragments.cached_titled(key, render)
+    main = services.fill_unread_marks(main, current_user)
+    return fragments.page(title, main, feed=_feed_note())
+
+
+def _feed_note() -> Markup:
+    """The member's private feed address (a secret: never part of a shared page)."""
+    if current_user.feed_token:
+        return Markup('<a href="{}">New threads as a feed</a> (a private address: don\'t share it)').format(
+            url_for("discussions.feed", token=current_user.feed_token))
+    return Markup('<a href="{}">Get your private feed address</a> to follow new threads in a feed reader.').format(
+        url_for("practices.feeds"))
+
+
+def _render_thread_list(slug, show, practice_id, following) -> tuple[str, str]:
+    categories = services.list_categories()
+    category_info = None
+    if slug is not None:
+        category_info = services.find_category(slug, categories)
+        if category_info is None:
+            abort(404)
     query = services.visible_threads_for(current_user)
     if category_info is not None:
         query = query.where(Thread.category_id == category_info.id if category_info.id else sa.false())
     practice = None
-    if request.args.get("practice", type=int):
-        practice = db.session.get(Practice, request.args.get("practice", type=int))
+    if practice_id:
+        practice = db.session.get(Practice, practice_id)
         if practice is None or not practice.can_view(current_user):
             abort(404)
         query = query.where(Thread.practice_id == practice.id)
@@ -127,62 +161,60 @@ def _thread_list(category_info, categories):
     else:
         query = query.order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     page = db.paginate(services.with_list_data(query), per_page=PER_PAGE, error_out=False)
-    reads = services.read_marks(current_user, [t.id for t in page.items])
-    following = None
     if category_info is not None:
-        following = bool(category_info.id) and db.session.scalar(sa.select(services.Follow.id).where(
-            services.Follow.user_id == current_user.id, services.Follow.category_id == category_info.id)) is not None
+        title = f"{category_info.name} · Discussions"
     elif practice is not None:
-        following = services.is_following(current_user, practice=practice)
-    return render_template("discussions/index.html", page=page, reads=reads, show=show, tabs=TABS,
-                           categories=categories, category=category_info, practice=practice, following=following,
-                           button_form=EmptyForm(), is_unread=services.is_unread)
+        title = f"Discussions of {practice.title}"
+    else:
+        title = "Discussions"
+    return title, render_template("discussions/_index_main.html", page=page, show=show, tabs=TABS,
+                                  categories=categories, category=category_info, practice=practice,
+                                  following=following, button_form=EmptyForm())
 
 
 # A thread
 
 @bp.get("/<int:thread_id>")
 def detail(thread_id):
-    thread = db.session.scalar(_thread_query(thread_id))
-    if thread is None or not thread.can_view(current_user):
+    state = services.thread_state(thread_id, current_user)
+    if state is None or not state.visible_to(current_user):
         abort(404)
-    if thread.merged_into_id:
-        return redirect(url_for("discussions.detail", thread_id=thread.merged_into_id))
-    read = db.session.get(ThreadRead, (current_user.id, thread.id))
-    last_read = read.read_at if read else None
-    about_thread = services.thread_notifications(thread)
-    unread_here = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None), about_thread))
-    mark_thread = services.is_unread(thread, last_read)
-    if mark_thread or unread_here:
+    if state.merged_into_id:
+        return redirect(url_for("discussions.detail", thread_id=state.merged_into_id))
+    marking = state.unread or state.unread_notifications
+    if marking:
         # The first view after new activity writes: on SQLite a reading transaction that starts writing
-        # fails when another writer got in first, so restart as a write and load the thread again.
+        # fails when another writer got in first, so restart as a write.
         begin_write()
-        thread = db.session.scalar(_thread_query(thread_id))
-        if mark_thread:
-            services.mark_thread_read(thread, current_user)
-        if unread_here:
-            notifications.mark_read_where(current_user, about_thread)
+        if state.unread:
+            services.mark_thread_read(db.session.get(Thread, thread_id), current_user)
+        if state.unread_notifications:
+            notifications.mark_read_where(current_user, services.thread_notifications_by_id(thread_id))
+    # The page is the same for every member of a role (and time zone); their own part is filled in below.
+    key = ("thread", thread_id, tuple(sorted(request.args.items(multi=True))), viewer_zone_name(),
+           current_user.is_facilitator, state.following)
+    title, main = fragments.cached_titled(key, lambda: _render_thread(thread_id, state.following))
+    html = fragments.page(title, services.personalize_thread(main, current_user, state))
+    if marking:
+        db.session.commit()
+    return html
+
+
+def _render_thread(thread_id: int, following: bool) -> tuple[str, str]:
+    thread = db.session.scalar(_thread_query(thread_id))
     page = db.paginate(
         services.thread_replies_for(thread, current_user).options(
             so.joinedload(Reply.author).joinedload(User.organization),
             so.joinedload(Reply.parent).load_only(Reply.id, Reply.depth, Reply.author_id, Reply.deleted_at,
                                                   Reply.hidden_at).joinedload(Reply.author).load_only(User.id, User.name)),
         per_page=REPLIES_PER_PAGE, error_out=False)
-    marked = set(db.session.scalars(sa.select(ReplyHelpfulMark.reply_id).where(
-        ReplyHelpfulMark.user_id == current_user.id, ReplyHelpfulMark.reply_id.in_([r.id for r in page.items]))))
     answer = None
     if thread.is_question and thread.is_answered:
         answer = db.session.scalar(sa.select(Reply).where(Reply.thread_id == thread.id, Reply.is_answer.is_(True),
                                                           Reply.hidden_at.is_(None), Reply.deleted_at.is_(None))
                                    .options(so.joinedload(Reply.author)))
-    html = render_template("discussions/detail.html", thread=thread, page=page, marked=marked, answer=answer,
-                           last_read=last_read, following=services.is_following(current_user, thread=thread),
-                           reply_form=ReplyForm(), button_form=EmptyForm(), unread_here=unread_here)
-    if mark_thread or unread_here:
-        # Committed after rendering, so the page's objects were not expired and reloaded one by one.
-        db.session.commit()
-    return html
+    return thread.title, render_template("discussions/_detail_main.html", thread=thread, page=page, answer=answer,
+                                         following=following, reply_form=ReplyForm(), button_form=EmptyForm())
 
 
 @bp.get("/<int:thread_id>/replies/<int:reply_id>")

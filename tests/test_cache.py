@@ -1,0 +1,289 @@
+"""Rendered-page caching: the content version, the fragment store, and what cached pages must still get right
+for each member (their own marks, controls, CSRF token, time zone, unread count and flashed messages)."""
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from cop.auth.models import Role
+from cop.cache import fragments, versions
+from cop.extensions import db
+from cop.notifications.models import Notification
+from cop.practices import services, viewcounts
+from cop.practices.models import Practice
+from tests.conftest import CSRF_INPUT, made_in
+
+
+@pytest.fixture
+def practice(app, make_user):
+    author = make_user(name="Avery Author")
+    with made_in(app) as finish:
+        practice = services.create_practice(db.session.merge(author), title="Rotating mentors across shifts",
+                                            summary="Mentors rotate so nobody burns out.",
+                                            body="Each mentor takes **two** interns.", publish=True)
+        db.session.commit()
+        return finish(practice)
+
+
+def store(app):
+    return app.extensions["cop_fragments"]
+
+
+def test_commits_that_change_content_move_the_version_and_others_do_not(app, ctx, member):
+    start = versions.current()
+
+    db.session.rollback()
+    practice = services.create_practice(db.session.merge(member), title="Badge day", summary="s", body="b",
+                                        publish=True)
+    db.session.rollback()  # never committed: nothing moved
+    assert versions.current() == start
+
+    practice = services.create_practice(db.session.merge(member), title="Badge day", summary="s", body="b",
+                                        publish=True)
+    db.session.commit()
+    after_create = versions.current()
+    assert after_create > start
+
+    # A Core statement outside the ORM's unit of work counts too.
+    db.session.execute(sa.update(Practice).where(Practice.id == practice.id).values(title="Badge day, revised"))
+    db.session.commit()
+    assert versions.current() > after_create
+
+    # Per-member bookkeeping and view counts do not retire every cached page.
+    settled = versions.current()
+    db.session.add(Notification(user_id=member.id, kind="reply", text="Someone replied", url="/"))
+    db.session.commit()
+    viewcounts.write_views({practice.id: 3})
+    db.session.commit()
+    assert versions.current() == settled
+    assert db.session.get(Practice, practice.id).view_count == 3
+
+
+def test_the_store_keeps_the_most_recently_used_within_its_byte_budget():
+    store = fragments.FragmentStore(max_bytes=10)
+    store.put("a", "aaaa")
+    store.put("b", "bbbb")
+    assert store.get("a") == "aaaa"  # a is now the most recent
+    store.put("c", "cccc")  # 12 bytes: the least recently used (b) goes
+    assert store.get("b") is None
+    assert store.get("a") == "aaaa" and store.get("c") == "cccc"
+    assert store.size == 8
+    store.put("huge", "x" * 11)  # bigger than the budget: never stored, nothing evicted for it
+    assert store.get("huge") is None and len(store) == 2
+
+
+def test_the_library_is_served_from_the_cache_until_something_changes(app, client, login, member, practice):
+    login(member)
+    first = client.get("/practices/")
+    assert "Rotating mentors across shifts" in first.get_data(as_text=True)
+    hits = store(app).hits
+    second = client.get("/practices/")
+    assert second.get_data(as_text=True).count("Rotating mentors across shifts") == 1
+    assert store(app).hits > hits
+
+    with app.app_context():
+        db.session.get(Practice, practice.id).title = "Rotating mentors across all three shifts"
+        db.session.commit()
+    page = client.get("/practices/").get_data(as_text=True)
+    assert "Rotating mentors across all three shifts" in page
+
+
+def test_each_member_gets_their_own_token_marks_and_controls(app, client, login, member, make_user, facilitator,
+                                                             practice):
+    other = make_user(name="Omar Other")
+    login(facilitator)
+    as_facilitator = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Unpublish" in as_facilitator
+    # Each reader in a browser of their own, so that no sign-out moves the version between them.
+    client = app.test_client()
+    login(member, client=client)
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Unpublish" not in page and ">Edit<" not in page
+    token = CSRF_INPUT.search(page).group(1)
+    assert "<!--cop:" not in page
+    assert client.post(f"/practices/{practice.id}/helpful", data={"csrf_token": token}).status_code == 302
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "✓ This helped me" in page and "1 member found this helpful" in page
+
+    client = app.test_client()
+    login(other, client=client)
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "✓ This helped me" not in page and 'aria-pressed="false">This helped me' in page
+    assert "1 member found this helpful" in page
+    assert "Maria Member" not in page  # nothing of the previous viewer's header survives
+    assert "Omar Other" in page
+
+
+def test_dates_follow_each_viewers_time_zone(app, client, login, make_user, practice):
+    with app.app_context():
+        db.session.get(Practice, practice.id).published_at = datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc)
+        db.session.commit()
+    chicago = make_user(name="Chicago Reader")
+    tokyo = make_user(name="Tokyo Reader")
+    with app.app_context():
+        db.session.merge(tokyo).timezone = "Asia/Tokyo"
+        db.session.commit()
+    login(chicago)
+    assert "Mar 1, 2026" in client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Mar 1, 2026" in client.get("/practices/").get_data(as_text=True)
+    # Another browser, so that nothing (not even a sign-out) changes between the two readers.
+    elsewhere = app.test_client()
+    login(tokyo, client=elsewhere)
+    hits = store(app).hits
+    assert "Mar 2, 2026" in elsewhere.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Mar 2, 2026" in elsewhere.get("/practices/").get_data(as_text=True)
+    assert "Mar 1, 2026" in client.get("/practices/").get_data(as_text=True)
+    assert store(app).hits > hits  # Chicago's page came from the cache: the zone is what told them apart
+
+
+def test_the_header_shows_a_new_notification_and_flashed_messages(app, client, login, member, practice):
+    login(member)
+    assert "unread</span>" not in client.get("/practices/").get_data(as_text=True)
+    with app.app_context():
+        db.session.add(Notification(user_id=member.id, kind="reply", text="Someone replied", url="/"))
+        db.session.commit()
+    assert re.search(r'badge">1<span class="visually-hidden"> unread', client.get("/practices/").get_data(as_text=True))
+
+    response = client.post_form(f"/practices/{practice.id}/save", page="/practices/", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Saved to your list." in page and "★ Saved" in page
+    assert "Saved to your list." not in client.get(f"/practices/{practice.id}").get_data(as_text=True)
+
+
+def test_view_counts_gather_and_are_written_together(app, client, login, make_user, practice):
+    app.config["COP_VIEW_FLUSH_SECONDS"] = 3600
+    counter = app.extensions["cop_view_counter"]
+    counter.interval = 3600
+    readers = [make_user() for _ in range(3)]
+    for reader in readers:
+        login(reader)
+        client.get(f"/practices/{practice.id}").close()
+        client.get(f"/practices/{practice.id}").close()  # the same session again: not a new view
+        client.post_form("/auth/signout", page="/practices/")
+    assert counter.pending[practice.id] == 3
+    with app.app_context():
+        assert db.session.get(Practice, practice.id).view_count == 0
+    assert counter.flush() == 3
+    assert not counter.pending
+    with app.app_context():
+        assert db.session.get(Practice, practice.id).view_count == 3
+
+
+def test_the_cache_can_be_switched_off(app, client, login, member, practice):
+    app.config["COP_FRAGMENT_CACHE"] = False
+    login(member)
+    client.get("/practices/")
+    client.get("/practices/")
+    assert len(store(app)) == 0
+    assert "Rotating mentors across shifts" in client.get("/practices/").get_data(as_text=True)
+
+
+def test_a_manager_of_the_authors_organization_sees_the_edit_controls(app, client, login, make_user, practice):
+    with app.app_context():
+        org = db.session.get(Practice, practice.id).organization
+    colleague_manager = make_user(name="Colleague Manager", role=Role.manager, org=org)
+    outsider = make_user(name="Outside Reader")
+    login(outsider)
+    assert ">Edit<" not in client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    elsewhere = app.test_client()
+    login(colleague_manager, client=elsewhere)
+    assert ">Edit<" in elsewhere.get(f"/practices/{practice.id}").get_data(as_text=True)
+
+
+# Discussions: shared lists and thread pages, each member's own part filled in.
+
+def _thread_with_reply(app, asker, replier):
+    from cop.discussions import services as discussions
+    from cop.discussions.models import ThreadKind
+
+    with app.app_context():
+        thread = discussions.create_thread(db.session.merge(asker), title="Who pays for bus passes?",
+                                           body="Transportation keeps coming up.", kind=ThreadKind.question,
+                                           category=discussions.category_for("budget-and-funding"))
+        db.session.flush()
+        reply = discussions.add_reply(thread, db.session.merge(replier), "Our HR budget covers them.", None)
+        db.session.commit()
+        return thread.id, reply.id
+
+
+def test_a_shared_thread_page_gives_each_member_their_own_buttons(app, login, make_user):
+    asker, replier, reader = make_user(name="Asha Asker"), make_user(name="Remy Replier"), make_user(name="Rae Reader")
+    thread_id, reply_id = _thread_with_reply(app, asker, replier)
+    pages = {}
+    for person in (replier, reader, asker):
+        client = app.test_client()
+        login(person, client=client)
+        client.get(f"/discussions/{thread_id}")  # the first view marks it read
+        pages[person.name] = client, client.get(f"/discussions/{thread_id}").get_data(as_text=True)
+
+    def reply_part(html):
+        return html[html.index(f'id="reply-{reply_id}"'):html.index("</li>", html.index(f'id="reply-{reply_id}"'))]
+
+    mine = reply_part(pages["Remy Replier"][1])
+    assert "Edit<span" in mine and "/delete" in mine
+    assert "/helpful" not in mine and "Flag<span" not in mine
+    theirs = reply_part(pages["Rae Reader"][1])
+    assert "/helpful" in theirs and "Flag<span" in theirs
+    assert "Edit<span" not in theirs and "/delete" not in theirs
+    assert "Mark as answer" not in theirs  # only the asker marks the answer
+    assert "Mark as answer" in reply_part(pages["Asha Asker"][1])
+    for _, html in pages.values():
+        assert "<!--cop:" not in html
+
+    client = pages["Rae Reader"][0]
+    token = CSRF_INPUT.search(pages["Rae Reader"][1]).group(1)
+    client.post(f"/discussions/{thread_id}/replies/{reply_id}/helpful", data={"csrf_token": token})
+    assert 'aria-pressed="true">Helpful (1)' in reply_part(client.get(f"/discussions/{thread_id}").get_data(as_text=True))
+    asker_client = pages["Asha Asker"][0]
+    assert 'aria-pressed="false">Helpful (1)' in reply_part(
+        asker_client.get(f"/discussions/{thread_id}").get_data(as_text=True))
+
+
+def test_unread_and_new_marks_are_each_members_own(app, login, make_user):
+    from cop.discussions import services as discussions
+    from cop.discussions.models import Thread
+
+    asker, replier, reader = make_user(name="Asha Asker"), make_user(name="Remy Replier"), make_user(name="Rae Reader")
+    thread_id, _ = _thread_with_reply(app, asker, replier)
+    reader_client, replier_client = app.test_client(), app.test_client()
+    login(reader, client=reader_client)
+    login(replier, client=replier_client)
+
+    assert "badge-new\">Unread" in reader_client.get("/discussions/").get_data(as_text=True)
+    reader_client.get(f"/discussions/{thread_id}")
+    assert "badge-new\">Unread" not in reader_client.get("/discussions/").get_data(as_text=True)
+    hits = store(app).hits
+    listing = replier_client.get("/discussions/").get_data(as_text=True)
+    assert store(app).hits > hits  # the same list, shared
+    assert "thread-row unread" not in listing  # the replier posted last: nothing new to them
+
+    with app.app_context():
+        later = discussions.add_reply(db.session.get(Thread, thread_id), db.session.merge(replier),
+                                      "Also: the transit agency has a youth pass.", None)
+        db.session.commit()
+        later_id = later.id
+    page = reader_client.get(f"/discussions/{thread_id}").get_data(as_text=True)
+    new_part = page[page.index(f'id="reply-{later_id}"'):]
+    assert '<span class="badge-new">New</span>' in new_part[:new_part.index("</li>")]
+    again = reader_client.get(f"/discussions/{thread_id}").get_data(as_text=True)
+    assert '<span class="badge-new">New</span>' not in again
+    # The author of the new reply never sees their own words as new.
+    own = replier_client.get(f"/discussions/{thread_id}").get_data(as_text=True)
+    assert '<span class="badge-new">New</span>' not in own
+
+
+def test_a_members_private_feed_address_stays_on_their_own_page(app, login, make_user):
+    with_feed, without = make_user(name="Fay Feed"), make_user(name="Nat Nofeed")
+    with app.app_context():
+        db.session.merge(with_feed).feed_token = "secret-feed-token-of-fay"
+        db.session.commit()
+    first, second = app.test_client(), app.test_client()
+    login(with_feed, client=first)
+    login(without, client=second)
+    assert "secret-feed-token-of-fay" in first.get("/discussions/").get_data(as_text=True)
+    hits = store(app).hits
+    page = second.get("/discussions/").get_data(as_text=True)
+    assert store(app).hits > hits
+    assert "secret-feed-token-of-fay" not in page and "Get your private feed address" in page
