@@ -302,12 +302,18 @@ def mark_thread_read(thread: Thread, user, at=None) -> None:
                                                        set_={"read_at": statement.excluded.read_at}))
 
 
+_READ_MARKS = (sa.select(ThreadRead.__table__.c.thread_id, ThreadRead.__table__.c.read_at)
+               .where(ThreadRead.__table__.c.user_id == sa.bindparam("user_id"),
+                      ThreadRead.__table__.c.thread_id.in_(sa.bindparam("thread_ids", expanding=True))))
+
+
 def read_marks(user, thread_ids) -> dict[int, object]:
-    """When `user` last read each of these threads (missing: never)."""
+    """When `user` last read each of these threads (missing: never). Every list view asks: one prepared
+    statement on the connection."""
     if not thread_ids:
         return {}
-    return dict(db.session.execute(sa.select(ThreadRead.thread_id, ThreadRead.read_at)
-                                   .where(ThreadRead.user_id == user.id, ThreadRead.thread_id.in_(list(thread_ids)))).all())
+    return dict(db.session.connection().execute(
+        _READ_MARKS, {"user_id": user.id, "thread_ids": sorted(thread_ids)}).all())
 
 
 def is_unread(thread: Thread, read_at) -> bool:
@@ -323,23 +329,25 @@ def micros(moment: datetime) -> int:
 
 
 # A shared thread list carries a placeholder per row: <!--cop:unread:THREAD:LAST_ACTIVITY_US:class|badge-->.
-_UNREAD_SLOT = re.compile(r"<!--cop:unread:(\d+):(\d+):(class|badge)-->")
 _UNREAD_HTML = {"class": " unread", "badge": '<span class="badge-new">Unread</span>'}
 
 
-def fill_unread_marks(html: str, user) -> str:
-    """Mark the rows this member has not read since their last activity (one statement for the page)."""
-    slots = _UNREAD_SLOT.findall(html)
-    if not slots:
-        return html
-    reads = read_marks(user, {int(thread_id) for thread_id, _, _ in slots})
+def fill_unread_marks(html: str, user, **values) -> str:
+    """Mark the rows this member has not read since their last activity (one statement for the page), and
+    fill any other placeholders from `values` in the same pass."""
+    from cop.cache.fragments import fill, markers
 
-    def fill(match) -> str:
-        read_at = reads.get(int(match.group(1)))
-        unread = read_at is None or int(match.group(2)) > micros(read_at)
-        return _UNREAD_HTML[match.group(3)] if unread else ""
+    ids = {int(name.split(":")[1]) for name in markers(html) if name.startswith("unread:")}
+    reads = {thread_id: micros(read_at) for thread_id, read_at in read_marks(user, ids).items()}
 
-    return _UNREAD_SLOT.sub(fill, html)
+    def resolve(name: str) -> str | None:
+        if not name.startswith("unread:"):
+            return str(values[name]) if name in values else None
+        _, thread_id, activity, part = name.split(":")
+        read_at = reads.get(int(thread_id))
+        return _UNREAD_HTML[part] if read_at is None or int(activity) > read_at else ""
+
+    return fill(html, resolve)
 
 
 @dataclass(frozen=True)
@@ -363,60 +371,84 @@ class ThreadState:
         return self.read_at is None or self.last_activity_at > self.read_at
 
 
+def _thread_state_statements() -> tuple[sa.Select, sa.Select]:
+    # Built once: every thread view runs them.
+    if not _thread_state_cache:
+        t, user_id, thread_id = Thread.__table__.c, sa.bindparam("user_id"), sa.bindparam("thread_id")
+        n = Notification.__table__.c
+        read_at = (sa.select(ThreadRead.read_at)
+                   .where(ThreadRead.user_id == user_id, ThreadRead.thread_id == t.id).scalar_subquery())
+        following = sa.exists().where(Follow.user_id == user_id, Follow.thread_id == t.id)
+        noticed = sa.exists().where(n.user_id == user_id, n.read_at.is_(None),
+                                    sa.or_(n.url == sa.bindparam("url"), n.url.like(sa.bindparam("url_prefix"))))
+        _thread_state_cache.append(
+            sa.select(t.hidden_at, t.merged_into_id, t.last_activity_at, read_at.label("read_at"),
+                      following.label("following"), noticed.label("noticed")).where(t.id == thread_id))
+        _thread_state_cache.append(
+            sa.select(ReplyHelpfulMark.reply_id).join(Reply, Reply.id == ReplyHelpfulMark.reply_id)
+            .where(ReplyHelpfulMark.user_id == user_id, Reply.thread_id == thread_id))
+    return _thread_state_cache[0], _thread_state_cache[1]
+
+
+_thread_state_cache: list = []
+
+
 def thread_state(thread_id: int, user) -> ThreadState | None:
     """The thread's visibility and activity, and this member's read mark, follow, unread notifications about
     it and helpful marks in it: two statements."""
-    t = Thread.__table__.c
-    read_at = (sa.select(ThreadRead.read_at)
-               .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == t.id).scalar_subquery())
-    following = sa.exists().where(Follow.user_id == user.id, Follow.thread_id == t.id)
-    noticed = sa.exists().where(Notification.user_id == user.id, Notification.read_at.is_(None),
-                                thread_notifications_by_id(thread_id))
-    row = db.session.connection().execute(
-        sa.select(t.hidden_at, t.merged_into_id, t.last_activity_at, read_at.label("read_at"),
-                  following.label("following"), noticed.label("noticed")).where(t.id == thread_id)).first()
+    state, marks = _thread_state_statements()
+    url = site_path("discussions.detail", thread_id=thread_id)
+    connection = db.session.connection()
+    row = connection.execute(state, {"user_id": user.id, "thread_id": thread_id, "url": url,
+                                     "url_prefix": f"{url}/replies/%"}).first()
     if row is None:
         return None
-    marked = frozenset(db.session.connection().execute(
-        sa.select(ReplyHelpfulMark.reply_id).join(Reply, Reply.id == ReplyHelpfulMark.reply_id)
-        .where(ReplyHelpfulMark.user_id == user.id, Reply.thread_id == thread_id)).scalars())
+    marked = frozenset(connection.execute(marks, {"user_id": user.id, "thread_id": thread_id}).scalars())
     return ThreadState(id=thread_id, hidden=row.hidden_at is not None, merged_into_id=row.merged_into_id,
                        last_activity_at=row.last_activity_at, read_at=row.read_at, following=bool(row.following),
                        unread_notifications=bool(row.noticed), marked=marked)
 
 
-_NEW_SLOT = re.compile(r"<!--cop:new:(\d+):(\d+):(\d+)-->")
-_PRESSED_SLOT = re.compile(r"<!--cop:pressed:(\d+)-->")
 _NEW_BADGE = '<span class="badge-new">New</span>'
 
 
 def personalize_thread(html: str, user, state: ThreadState) -> str:
     """A shared thread page for this member: their own buttons, their helpful marks, and "New" on what
     others wrote since they last read it."""
-    from cop.cache.fragments import for_viewer
+    from cop.cache.fragments import fill
 
-    html = for_viewer(html, user.id)
-    html = _PRESSED_SLOT.sub(lambda m: "true" if int(m.group(1)) in state.marked else "false", html)
     last_read = micros(state.read_at) if state.read_at else None
 
-    def new(match) -> str:
-        fresh = last_read is not None and int(match.group(2)) > last_read and int(match.group(3)) != user.id
-        return _NEW_BADGE if fresh else ""
+    def resolve(name: str) -> str | None:
+        kind, _, rest = name.partition(":")
+        if kind == "pressed":
+            return "true" if int(rest) in state.marked else "false"
+        if kind == "new":
+            _, created, author = rest.split(":")
+            fresh = last_read is not None and int(created) > last_read and int(author) != user.id
+            return _NEW_BADGE if fresh else ""
+        return None
 
-    return _NEW_SLOT.sub(new, html)
+    return fill(html, resolve, viewer_id=user.id)
+
+
+_FOLLOWS_CATEGORY = sa.select(sa.exists().where(
+    Follow.user_id == sa.bindparam("user_id"),
+    Follow.category_id.in_(sa.select(Category.id).where(sa.or_(
+        Category.fixed == sa.bindparam("slug"),
+        Category.topic_id.in_(sa.select(Topic.id).where(Topic.slug == sa.bindparam("slug"))))))))
+_FOLLOWS_PRACTICE = sa.select(sa.exists().where(Follow.user_id == sa.bindparam("user_id"),
+                                                Follow.practice_id == sa.bindparam("practice_id")))
 
 
 def follow_state(user, *, category_slug: str | None = None, practice_id: int | None = None) -> bool | None:
     """Whether the member follows the category or practice a list is about (None for other lists)."""
     if category_slug is not None:
-        topic_ids = sa.select(Topic.id).where(Topic.slug == category_slug)
-        category = (Category.fixed == category_slug) if category_slug in FIXED_CATEGORIES \
-            else Category.topic_id.in_(topic_ids)
-        return db.session.scalar(sa.select(sa.exists().where(
-            Follow.user_id == user.id, Follow.category_id.in_(sa.select(Category.id).where(category)))))
+        return bool(db.session.connection().execute(
+            _FOLLOWS_CATEGORY, {"user_id": user.id, "slug": category_slug}).scalar())
     if practice_id:
-        return db.session.scalar(sa.select(sa.exists().where(Follow.user_id == user.id,
-                                                             Follow.practice_id == practice_id)))
+        return bool(db.session.connection().execute(
+            _FOLLOWS_PRACTICE, {"user_id": user.id, "practice_id": practice_id}).scalar())
     return None
 
 

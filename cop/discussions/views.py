@@ -117,8 +117,7 @@ def _thread_list(slug: str | None):
         key = ("threads", slug, tuple(sorted(request.args.items(multi=True))), viewer_zone_name(),
                current_user.is_facilitator, following)
         title, main = fragments.cached_titled(key, render)
-    main = services.fill_unread_marks(main, current_user)
-    return fragments.page(title, main, feed=_feed_note())
+    return fragments.page(title, services.fill_unread_marks(main, current_user, feed=_feed_note()))
 
 
 def _feed_note() -> Markup:
