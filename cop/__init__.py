@@ -25,7 +25,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _ensure_local_folders(app)
 
     from cop import cli, errors, mail, security, text
-    from cop.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
+    from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -36,7 +36,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 
     cache.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
     login_manager.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -25,12 +25,21 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-@limiter.request_filter
-def _reading():
-    # Every limit is on a form post (sign-in, reset, posting); reading pages skip the limiter's checks.
+def init_limiter(app) -> None:
+    """Every limit is on a form post (sign-in, reset, posting): reading pages skip the limiter's check,
+    which otherwise resolves the route's limits on every request to find none."""
     from flask import request
 
-    return request.method in ("GET", "HEAD", "OPTIONS")
+    limiter.init_app(app)
+    check = limiter._check_request_limit
+    hooks = app.before_request_funcs.setdefault(None, [])
+
+    def check_writes():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return check()
+        return None
+
+    hooks[:] = [check_writes if hook == check else hook for hook in hooks]
 
 
 def utcnow():

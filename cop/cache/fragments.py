@@ -179,9 +179,24 @@ def fill(html: str, resolve: Callable[[str], str | None], viewer_id: int | None 
     return "".join(out)
 
 
+_signed_tokens: OrderedDict[str, str] = OrderedDict()
+
+
 def _csrf_token() -> str:
-    # Signed once per request (a thread page holds fifty forms); Flask-WTF keeps it in g as well.
-    return g.get("csrf_token") or generate_csrf()
+    """The signed CSRF token for this request's session: signed once per session and worker, not once
+    per page (tokens do not expire, WTF_CSRF_TIME_LIMIT is None, so any signing of it validates)."""
+    token = g.get("csrf_token")
+    if token:
+        return token
+    raw = session.get("csrf_token")
+    token = _signed_tokens.get(raw) if raw else None
+    if token is None or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        token = generate_csrf()
+        _signed_tokens[session["csrf_token"]] = token
+        if len(_signed_tokens) > 10_000:
+            _signed_tokens.popitem(last=False)
+    g.csrf_token = token
+    return token
 
 
 def _parse(html: str) -> tuple[list[str], list[str]]:
