@@ -34,12 +34,14 @@ def pages_for(practice_id: int) -> list[Page]:
 @click.option("--connections", default=8, help="Open connections (wrk -c).")
 @click.option("--threads", default=2, help="wrk threads (wrk -t).")
 @click.option("--workers", default=2, help="gunicorn workers for each server.")
+@click.option("--rounds", default=1, help="Measure every page this many times, the baseline again before each "
+                                          "round's app pages; report the median round and the median paired ratio.")
 @click.option("--target", default=0.5, help="Target: each held page's requests/s over the baseline's.")
 @click.option("--profile", "profile_", is_flag=True,
               help="Afterwards, time SQL, templates and Python per request for the app pages, in process.")
 @click.option("--profile-only", is_flag=True, help="Only the in-process profile: no servers, no wrk.")
 def main(practices, organizations, users, seed, database_url, rebuild, build_only, duration, warmup, connections,
-         threads, workers, target, profile_, profile_only):
+         threads, workers, rounds, target, profile_, profile_only):
     """Benchmark the library pages at scale against a bare Flask baseline."""
     stop_on_sigterm()
     duration_s, warmup_s = seconds(duration), seconds(warmup)
@@ -65,7 +67,7 @@ def main(practices, organizations, users, seed, database_url, rebuild, build_onl
                f"gunicorn with {workers} sync workers; practice page is #{practice['id']} "
                f"({practice['body_chars']:,} characters of Markdown).")
     rows = load_pages(pages, url, log_dir, seconds_=duration_s, warmup=warmup_s, connections=connections,
-                      threads=threads, workers=workers)
+                      threads=threads, workers=workers, rounds=rounds)
 
     click.echo("")
     click.echo(report.table(rows, target))
@@ -76,6 +78,7 @@ def main(practices, organizations, users, seed, database_url, rebuild, build_onl
         "started_at": started.isoformat(),
         "machine": machine,
         "parameters": {"spec": spec.fingerprint(), "database_url": data.masked(url), "duration_s": duration_s,
+                       "rounds": rounds,
                        "warmup_s": warmup_s, "connections": connections, "threads": threads, "workers": workers,
                        "target_ratio": target, "practice": practice},
         "build": build,

@@ -56,12 +56,14 @@ def pick_pages(url: str, build: dict) -> tuple[list[Page], dict]:
 @click.option("--connections", default=8, help="Open connections (wrk -c).")
 @click.option("--wrk-threads", default=2, help="wrk threads (wrk -t).")
 @click.option("--workers", default=2, help="gunicorn workers for each server.")
+@click.option("--rounds", default=1, help="Measure every page this many times, the baseline again before each "
+                                          "round's app pages; report the median round and the median paired ratio.")
 @click.option("--target", default=0.5, help="Target: each held page's requests/s over the baseline's.")
 @click.option("--profile", "profile_", is_flag=True,
               help="Afterwards, time SQL, templates and Python per request for the app pages, in process.")
 @click.option("--profile-only", is_flag=True, help="Only the in-process profile: no servers, no wrk.")
 def main(practices, organizations, users, seed, database_url, rebuild, threads, replies, build_only, duration, warmup,
-         connections, wrk_threads, workers, target, profile_, profile_only):
+         connections, wrk_threads, workers, rounds, target, profile_, profile_only):
     """Benchmark the discussion list and a 50-reply thread page against a bare Flask baseline."""
     stop_on_sigterm()
     duration_s, warmup_s = seconds(duration), seconds(warmup)
@@ -88,7 +90,7 @@ def main(practices, organizations, users, seed, database_url, rebuild, threads, 
                f"{facts['category_slug']} has {facts['category_threads']:,}; thread #{facts['thread_id']} has "
                f"{facts['thread_replies']} replies. Load average {os.getloadavg()[0]:.2f}.")
     rows = load_pages(pages, url, log_dir, seconds_=duration_s, warmup=warmup_s, connections=connections,
-                      threads=wrk_threads, workers=workers)
+                      threads=wrk_threads, workers=workers, rounds=rounds)
     click.echo("")
     click.echo(report.table(rows, target))
     line, missed = target_line(rows, target)
@@ -101,6 +103,7 @@ def main(practices, organizations, users, seed, database_url, rebuild, threads, 
         "started_at": started.isoformat(),
         "machine": machine,
         "parameters": {"spec": spec.fingerprint(), "database_url": data.masked(url), "duration_s": duration_s,
+                       "rounds": rounds,
                        "warmup_s": warmup_s, "connections": connections, "threads": wrk_threads, "workers": workers,
                        "target_ratio": target, "discussions": facts},
         "build": build,

@@ -53,7 +53,8 @@ def table(rows: list[dict], target_ratio: float) -> str:
             lines.append((row["name"], "failed", "", "", "", "MISS" if row.get("target") else "—", ""))
             continue
         load = row["load"]
-        ratio = load["requests_per_second"] / base_rps if base_rps else 0
+        # With several rounds, each round's page against that round's baseline, the median of those.
+        ratio = row.get("paired_ratio") or (load["requests_per_second"] / base_rps if base_rps else 0)
         row["ratio_to_baseline"] = round(ratio, 3)
         if row.get("target"):
             row["meets_target"] = ratio >= target_ratio

@@ -1,9 +1,11 @@
 """What every benchmark entry point shares: the build options, durations, the busy-machine warning, and
 pages loaded with wrk on the bare baseline and on the real app, one server at a time."""
 
+import contextlib
 import os
 import re
 import signal
+import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,13 +85,15 @@ def warn_if_busy(limit: float = 0.5) -> float:
 
 
 def load_pages(pages: list[Page], url: str, log_dir: Path, *, seconds_: float, warmup: float, connections: int,
-               threads: int, workers: int, app_target: str = "wsgi:app") -> list[dict]:
-    """Each page under wrk: the baseline's on the bare baseline server, then the app's on the real app
-    (signed in as the bench member). Returns one row per page, as report.table reads them."""
+               threads: int, workers: int, app_target: str = "wsgi:app", rounds: int = 1) -> list[dict]:
+    """Each page under wrk: the baseline's on the bare baseline server, the app's on the real app (signed in
+    as the bench member). With several rounds both servers stay up and each round measures the baseline
+    again right before the app's pages: a machine whose speed drifts over a run then shifts both sides of
+    each ratio alike. Returns one row per page, as report.table reads them (the median round's)."""
     env = servers.app_environment(url)
-    rows: list[dict] = []
 
-    def measure(page: Page, server: servers.Server, browser: client.Browser, headers: dict[str, str]):
+    def measure(page: Page, server: servers.Server, browser: client.Browser, headers: dict[str, str],
+                rows: list[dict], label: str):
         row = {"name": page.name, "path": page.path, "kind": page.server, "target": page.target,
                "repeat_view": page.repeat_view}
         try:
@@ -97,7 +101,7 @@ def load_pages(pages: list[Page], url: str, log_dir: Path, *, seconds_: float, w
         except click.ClickException as error:
             # One broken page should not cost the figures of the others.
             rows.append({**row, "error": error.message})
-            click.echo(f"  {page.name:<36} failed: {error.message}")
+            click.echo(f"  {label}{page.name:<36} failed: {error.message}")
             return
         if page.repeat_view:
             headers = {**headers, "Cookie": browser.cookie_header}
@@ -106,24 +110,62 @@ def load_pages(pages: list[Page], url: str, log_dir: Path, *, seconds_: float, w
         result = load.run_wrk(url_, seconds=seconds_, connections=connections, threads=threads, headers=headers)
         rows.append({**row, "load": result.as_dict(), "load_average_after": load_average()})
         warning = f"  ({result.errors} errors)" if result.errors else ""
-        click.echo(f"  {page.name:<36} {result.requests_per_second:>9,.1f} req/s{warning}   "
+        click.echo(f"  {label}{page.name:<36} {result.requests_per_second:>9,.1f} req/s{warning}   "
                    f"(load average {os.getloadavg()[0]:.2f})")
 
     baseline_pages = [p for p in pages if p.server == "baseline"]
-    if baseline_pages:
-        with servers.gunicorn("baseline", "bench.baseline:create_app()", env, log_dir, workers=workers) as server:
-            for page in baseline_pages:
-                measure(page, server, client.Browser(server.base_url), {})
-
     app_pages = [p for p in pages if p.server == "app"]
-    if app_pages:
-        with servers.gunicorn("app", app_target, env, log_dir, workers=workers, ready_path="/auth/signin") as server:
-            signed_in = client.sign_in(server.base_url, data.BENCH_EMAIL, data.BENCH_PASSWORD)
+    per_round: list[list[dict]] = []
+    with contextlib.ExitStack() as stack:
+        base = app = signed_in = None
+        if baseline_pages:
+            base = stack.enter_context(servers.gunicorn("baseline", "bench.baseline:create_app()", env, log_dir,
+                                                        workers=workers))
+        if app_pages:
+            app = stack.enter_context(servers.gunicorn("app", app_target, env, log_dir, workers=workers,
+                                                       ready_path="/auth/signin"))
+            signed_in = client.sign_in(app.base_url, data.BENCH_EMAIL, data.BENCH_PASSWORD)
+        for number in range(1, rounds + 1):
+            rows: list[dict] = []
+            label = f"[{number}/{rounds}] " if rounds > 1 else ""
+            for page in baseline_pages:
+                measure(page, base, client.Browser(base.base_url), {}, rows, label)
             for page in app_pages:
                 # Each page starts from the sign-in cookie; a repeat view then sends the one its first view set.
-                browser = client.Browser(server.base_url, dict(signed_in.cookies))
-                measure(page, server, browser, {"Cookie": signed_in.cookie_header})
-    return rows
+                browser = client.Browser(app.base_url, dict(signed_in.cookies))
+                measure(page, app, browser, {"Cookie": signed_in.cookie_header}, rows, label)
+            per_round.append(rows)
+    return combine_rounds(per_round)
+
+
+def combine_rounds(per_round: list[list[dict]]) -> list[dict]:
+    """One row per page: the round with the median requests/s, with every round's figures, and for app
+    pages the median of the ratios each round's baseline gives (`paired_ratio`)."""
+    if len(per_round) == 1:
+        return per_round[0]
+    combined = []
+    for rows in zip(*per_round):
+        measured = [r for r in rows if "load" in r]
+        if not measured:
+            combined.append(rows[0])
+            continue
+        ordered = sorted(measured, key=lambda r: r["load"]["requests_per_second"])
+        row = dict(ordered[len(ordered) // 2])
+        row["rounds"] = [r["load"]["requests_per_second"] if "load" in r else None for r in rows]
+        combined.append(row)
+    for index, row in enumerate(combined):
+        if row["kind"] == "baseline" or "rounds" not in row:
+            continue
+        ratios = []
+        for rows in per_round:
+            base = next((r for r in rows if r["kind"] == "baseline" and "load" in r), None)
+            mine = rows[index]
+            if base and "load" in mine:
+                ratios.append(mine["load"]["requests_per_second"] / base["load"]["requests_per_second"])
+        if ratios:
+            row["round_ratios"] = [round(r, 3) for r in ratios]
+            row["paired_ratio"] = statistics.median(ratios)
+    return combined
 
 
 def target_line(rows: list[dict], target: float) -> tuple[str, list[str]]:
