@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import markdown
 import nh3
-from flask import current_app, request
+from flask import current_app
 from flask_login import current_user
 from markupsafe import Markup
 

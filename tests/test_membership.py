@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 
 from cop.auth import services
-from cop.auth.models import Invitation, MemberStatus, Role, User
+from cop.auth.models import MemberStatus, Role, User
 from cop.extensions import db, utcnow
 from cop.mail import deliver_pending
-from cop.orgs.models import Organization, OrgKind
+from cop.orgs.models import OrgKind
 from tests.conftest import PASSWORD, mail_text
 
 

@@ -8,7 +8,6 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from cop.auth.models import MemberStatus, User
 from cop.extensions import db
 from cop.orgs.models import Organization
 from cop.practices import services as library

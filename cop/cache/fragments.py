@@ -129,12 +129,7 @@ _END = "-->"
 
 def markers(html: str) -> list[str]:
     """The names of the placeholders in a stored fragment, in order."""
-    parsed = getattr(html, "parsed", None)
-    if parsed is None:
-        parsed = _parse(html)
-        if isinstance(html, Fragment):
-            html.parsed = parsed
-    return parsed[1]
+    return _parsed(html)[1]
 
 
 def fill(html: str, resolve: Callable[[str], str | None], viewer_id: int | None = None) -> str:
@@ -143,14 +138,9 @@ def fill(html: str, resolve: Callable[[str], str | None], viewer_id: int | None 
 
     A split and a loop over the markers: on a 50-reply thread, regular expressions matching lazily across
     each block cost over a millisecond a page."""
-    parsed = getattr(html, "parsed", None)
-    if parsed is None:
-        if MARK not in html:
-            return html
-        parsed = _parse(html)
-        if isinstance(html, Fragment):
-            html.parsed = parsed
-    chunks, names = parsed
+    if getattr(html, "parsed", None) is None and MARK not in html:
+        return html
+    chunks, names = _parsed(html)
     out = [chunks[0]]
     skip_to = None
     token = None
@@ -199,6 +189,16 @@ def _csrf_token() -> str:
     return token
 
 
+def _parsed(html: str) -> tuple[list[str], list[str]]:
+    """The text between placeholders and their names; worked out once for a stored `Fragment`."""
+    parsed = getattr(html, "parsed", None)
+    if parsed is None:
+        parsed = _parse(html)
+        if isinstance(html, Fragment):
+            html.parsed = parsed
+    return parsed
+
+
 def _parse(html: str) -> tuple[list[str], list[str]]:
     parts = html.split(MARK)
     chunks, names = [parts[0]], []
@@ -229,11 +229,6 @@ def only_for(user_id: int, html: str) -> Markup:
 
 def except_for(user_id: int, html: str) -> Markup:
     return Markup(f"<!--cop:other:{int(user_id)}-->{html}<!--cop:/other-->")
-
-
-def for_viewer(html: str, user_id: int) -> str:
-    """Keep the blocks meant for this member, drop the others."""
-    return fill(html, lambda name: None, viewer_id=user_id)
 
 
 def slot(name: str) -> Markup:

@@ -14,12 +14,10 @@ from cop.cache import fragments
 from cop.discussions import bp, services
 from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
                                    ReplyForm, ThreadForm)
-from cop.discussions.models import (Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, ReplyHelpfulMark,
-                                    Thread, ThreadKind, ThreadRead)
+from cop.discussions.models import Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, Thread, ThreadKind
 from cop.extensions import begin_write, db, limiter, utcnow
 from cop.forms import EmptyForm
 from cop.notifications import services as notifications
-from cop.notifications.models import Notification
 from cop.practices.models import Practice, PracticeStatus
 from cop.text import render_markdown, viewer_zone_name
 

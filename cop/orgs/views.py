@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cop.auth import services as membership
-from cop.auth.models import Invitation, MemberStatus, Role, User
+from cop.auth.models import Invitation, MemberStatus, User
 from cop.extensions import db
 from cop.forms import EmptyForm
 from cop.orgs import PAGE_SECTIONS, bp, services

@@ -15,8 +15,8 @@ from cop.forms import EmptyForm
 from cop.orgs.models import Organization
 from cop.practices import DETAIL_SECTIONS, bp, services, viewcounts
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
-from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, HelpfulMark, Practice,
-                                  PracticeRevision, PracticeStatus, Topic)
+from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, Practice,
+                                  PracticeRevision, Topic)
 from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 20
@@ -95,9 +95,9 @@ def detail(practice_id):
     if state.is_published:
         # Every member sees a published practice; members in the same state share one rendered page.
         key = ("practice", practice_id, viewer_zone_name(), state.viewer_key(current_user))
-        main = fragments.cached(key, lambda: _detail_main(practice_id))
+        main = fragments.cached(key, lambda: _detail_main(state))
     else:
-        main = _detail_main(practice_id)  # drafts and deleted practices: rare, and checked in full
+        main = _detail_main(state)  # drafts and deleted practices: rare, and checked in full
     count_view = False
     if state.is_published:
         seen = session.get("seen_practices", [])
@@ -112,12 +112,10 @@ def detail(practice_id):
     return response
 
 
-def _detail_main(practice_id: int) -> str:
-    practice = get_practice_or_404(practice_id)
-    marked = db.session.get(HelpfulMark, (practice.id, current_user.id)) is not None
-    saved = db.session.get(Bookmark, (practice.id, current_user.id)) is not None
+def _detail_main(state: services.PageState) -> str:
+    practice = get_practice_or_404(state.id)
     sections = [section for make in DETAIL_SECTIONS if (section := make(practice, current_user))]
-    return render_template("practices/_detail_main.html", practice=practice, marked=marked, saved=saved,
+    return render_template("practices/_detail_main.html", practice=practice, marked=state.marked, saved=state.saved,
                            button_form=EmptyForm(), attachment_form=AttachmentForm(),
                            restore_days=RESTORE_WINDOW.days, sections=sections)
 

@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 from cop.auth.models import MemberStatus, User
 from cop.extensions import db
 from cop.orgs.models import Organization
-from cop.practices.models import PROGRAM_TYPES, Practice, PracticeStatus
+from cop.practices.models import PROGRAM_TYPES, Practice
 from cop.text import plain_text
 
 
