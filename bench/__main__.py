@@ -4,14 +4,11 @@ gunicorn, load each page with wrk, print the table and keep the run as JSON in b
 The discussion pages and search have their own entry points: `python -m bench.discussions` and
 `python -m bench.search`."""
 
-import os
-from datetime import datetime, timezone
-
 import click
 
-from bench import RESULTS_DIR, data, load, report
-from bench.run import Page, build_options, load_pages, prepare_database, seconds, stop_on_sigterm, target_line, \
-    warn_if_busy
+from bench import data, load
+from bench.run import (Page, build_options, measure_and_report, prepare_database, profile_app_pages, seconds,
+                       stop_on_sigterm)
 
 FILTERED = "/practices/?topic=staffing&program_type=apprenticeship&sort=helpful&page=3"
 
@@ -56,53 +53,13 @@ def main(practices, organizations, users, seed, database_url, rebuild, build_onl
     pages = pages_for(practice["id"])
     data.warm_cache(url)
     if profile_only:
-        _profile(url, pages)
+        profile_app_pages(url, pages)
         return
-    started = datetime.now(timezone.utc)
-    run_name = report.stamp(started)
-    log_dir = RESULTS_DIR / "logs" / run_name
-    machine = report.machine()
-    warn_if_busy()
-    click.echo(f"\nLoad: wrk -t{threads} -c{connections}, {warmup_s:g} s warm-up then {duration_s:g} s per page; "
-               f"gunicorn with {workers} sync workers; practice page is #{practice['id']} "
-               f"({practice['body_chars']:,} characters of Markdown).")
-    rows = load_pages(pages, url, log_dir, seconds_=duration_s, warmup=warmup_s, connections=connections,
-                      threads=threads, workers=workers, rounds=rounds)
-
-    click.echo("")
-    click.echo(report.table(rows, target))
-    line, missed = target_line(rows, target)
-    click.echo("\n" + line)
-
-    payload = {
-        "started_at": started.isoformat(),
-        "machine": machine,
-        "parameters": {"spec": spec.fingerprint(), "database_url": data.masked(url), "duration_s": duration_s,
-                       "rounds": rounds,
-                       "warmup_s": warmup_s, "connections": connections, "threads": threads, "workers": workers,
-                       "target_ratio": target, "practice": practice},
-        "build": build,
-        "results": rows,
-        "target_met": not missed,
-        "logs": str(log_dir),
-    }
-    if profile_:
-        payload["profile"] = _profile(url, pages)
-    payload["machine"]["load_average_after"] = list(os.getloadavg())
-    path = report.write_json(payload, run_name)
-    click.echo(f"\nSaved {path.relative_to(RESULTS_DIR.parent.parent)}; server logs in "
-               f"{log_dir.relative_to(RESULTS_DIR.parent.parent)}/")
-
-
-def _profile(url: str, pages: list[Page]) -> list[dict]:
-    from bench.profile import format_profile, profile_pages
-
-    click.echo("\nProfile (in process, one request at a time):")
-    profiled = profile_pages(url, [(p.name, p.path, p.repeat_view) for p in pages if p.server == "app"],
-                             data.BENCH_EMAIL, data.BENCH_PASSWORD)
-    for result in profiled:
-        click.echo(format_profile(result))
-    return profiled
+    measure_and_report(
+        pages, url, build=build, target=target, profile=profile_, seconds_=duration_s, warmup=warmup_s,
+        connections=connections, threads=threads, workers=workers, rounds=rounds,
+        describe=f"practice page is #{practice['id']} ({practice['body_chars']:,} characters of Markdown).",
+        parameters={"spec": spec.fingerprint(), "practice": practice})
 
 
 if __name__ == "__main__":

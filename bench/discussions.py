@@ -2,15 +2,12 @@
 beside the practice library) against the bare baseline: the latest-activity list, one category's list and a
 thread page of exactly 50 replies. Same build, servers, wrk and report as `python -m bench`."""
 
-import os
-from datetime import datetime, timezone
-
 import click
 import sqlalchemy as sa
 
-from bench import RESULTS_DIR, data, load, report
-from bench.run import Page, build_options, load_pages, prepare_database, seconds, stop_on_sigterm, target_line, \
-    warn_if_busy
+from bench import data, load
+from bench.run import (Page, build_options, measure_and_report, prepare_database, profile_app_pages, seconds,
+                       stop_on_sigterm)
 
 
 FLOOR_NAME = "app floor (search form, no query)"
@@ -77,56 +74,15 @@ def main(practices, organizations, users, seed, database_url, rebuild, threads, 
     pages, facts = pick_pages(url, build)
     data.warm_cache(url)
     if profile_only:
-        _profile(url, pages)
+        profile_app_pages(url, pages)
         return
 
-    started = datetime.now(timezone.utc)
-    run_name = report.stamp(started)
-    log_dir = RESULTS_DIR / "logs" / run_name
-    machine = report.machine()
-    warn_if_busy()
-    click.echo(f"\nLoad: wrk -t{wrk_threads} -c{connections}, {warmup_s:g} s warm-up then {duration_s:g} s per page; "
-               f"gunicorn with {workers} sync workers; {facts['visible_threads']:,} visible threads; category "
-               f"{facts['category_slug']} has {facts['category_threads']:,}; thread #{facts['thread_id']} has "
-               f"{facts['thread_replies']} replies. Load average {os.getloadavg()[0]:.2f}.")
-    rows = load_pages(pages, url, log_dir, seconds_=duration_s, warmup=warmup_s, connections=connections,
-                      threads=wrk_threads, workers=workers, rounds=rounds)
-    click.echo("")
-    click.echo(report.table(rows, target))
-    line, missed = target_line(rows, target)
-    click.echo("\n" + line)
-    machine["load_average_after"] = list(os.getloadavg())
-    click.echo(f"Load average before {machine['load_average'][0]:.2f}, after {machine['load_average_after'][0]:.2f} "
-               f"(1 min) on {machine['cpus']} CPUs.")
-    payload = {
-        "benchmark": "discussions",
-        "started_at": started.isoformat(),
-        "machine": machine,
-        "parameters": {"spec": spec.fingerprint(), "database_url": data.masked(url), "duration_s": duration_s,
-                       "rounds": rounds,
-                       "warmup_s": warmup_s, "connections": connections, "threads": wrk_threads, "workers": workers,
-                       "target_ratio": target, "discussions": facts},
-        "build": build,
-        "results": rows,
-        "target_met": not missed,
-        "logs": str(log_dir),
-    }
-    if profile_:
-        payload["profile"] = _profile(url, pages)
-    path = report.write_json(payload, run_name)
-    click.echo(f"\nSaved {path.relative_to(RESULTS_DIR.parent.parent)}; server logs in "
-               f"{log_dir.relative_to(RESULTS_DIR.parent.parent)}/")
-
-
-def _profile(url: str, pages: list[Page]) -> list[dict]:
-    from bench.profile import format_profile, profile_pages
-
-    click.echo("\nProfile (in process, one request at a time):")
-    profiled = profile_pages(url, [(p.name, p.path, p.repeat_view) for p in pages if p.server == "app"],
-                             data.BENCH_EMAIL, data.BENCH_PASSWORD)
-    for result in profiled:
-        click.echo(format_profile(result))
-    return profiled
+    measure_and_report(
+        pages, url, build=build, target=target, profile=profile_, seconds_=duration_s, warmup=warmup_s,
+        connections=connections, threads=wrk_threads, workers=workers, rounds=rounds, benchmark="discussions",
+        describe=(f"{facts['visible_threads']:,} visible threads; category {facts['category_slug']} has "
+                  f"{facts['category_threads']:,}; thread #{facts['thread_id']} has {facts['thread_replies']} replies."),
+        parameters={"spec": spec.fingerprint(), "discussions": facts})
 
 
 if __name__ == "__main__":

@@ -8,11 +8,12 @@ import signal
 import statistics
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
 
-from bench import client, data, load, servers
+from bench import RESULTS_DIR, client, data, load, report, servers
 
 
 @dataclass
@@ -174,3 +175,55 @@ def target_line(rows: list[dict], target: float) -> tuple[str, list[str]]:
     line = (f"Target: each of {'; '.join(r['name'] for r in held)} at ≥{target:.0%} of the baseline's "
             f"requests/s. " + ("Met." if not missed else f"Missed by: {'; '.join(missed)}."))
     return line, missed
+
+
+def measure_and_report(pages: list[Page], url: str, *, describe: str, parameters: dict, build: dict, target: float,
+                       profile: bool, seconds_: float, warmup: float, connections: int, threads: int, workers: int,
+                       rounds: int, benchmark: str | None = None) -> None:
+    """What every page benchmark does once its data is ready: load the pages, print the table and the target
+    line, optionally profile in process, and keep the whole run as JSON beside the server logs."""
+    started = datetime.now(timezone.utc)
+    run_name = report.stamp(started)
+    log_dir = RESULTS_DIR / "logs" / run_name
+    machine = report.machine()
+    warn_if_busy()
+    click.echo(f"\nLoad: wrk -t{threads} -c{connections}, {warmup:g} s warm-up then {seconds_:g} s per page; "
+               f"gunicorn with {workers} sync workers; {describe}")
+    rows = load_pages(pages, url, log_dir, seconds_=seconds_, warmup=warmup, connections=connections,
+                      threads=threads, workers=workers, rounds=rounds)
+    click.echo("")
+    click.echo(report.table(rows, target))
+    line, missed = target_line(rows, target)
+    click.echo("\n" + line)
+    machine["load_average_after"] = list(os.getloadavg())
+    click.echo(f"Load average before {machine['load_average'][0]:.2f}, after {machine['load_average_after'][0]:.2f} "
+               f"(1 min) on {machine['cpus']} CPUs.")
+    payload = {
+        **({"benchmark": benchmark} if benchmark else {}),
+        "started_at": started.isoformat(),
+        "machine": machine,
+        "parameters": {**parameters, "database_url": data.masked(url), "duration_s": seconds_, "rounds": rounds,
+                       "warmup_s": warmup, "connections": connections, "threads": threads, "workers": workers,
+                       "target_ratio": target},
+        "build": build,
+        "results": rows,
+        "target_met": not missed,
+        "logs": str(log_dir),
+    }
+    if profile:
+        payload["profile"] = profile_app_pages(url, pages)
+    path = report.write_json(payload, run_name)
+    click.echo(f"\nSaved {path.relative_to(RESULTS_DIR.parent.parent)}; server logs in "
+               f"{log_dir.relative_to(RESULTS_DIR.parent.parent)}/")
+
+
+def profile_app_pages(url: str, pages: list[Page]) -> list[dict]:
+    """Where each app page's time goes, in process, one request at a time."""
+    from bench.profile import format_profile, profile_pages
+
+    click.echo("\nProfile (in process, one request at a time):")
+    profiled = profile_pages(url, [(p.name, p.path, p.repeat_view) for p in pages if p.server == "app"],
+                             data.BENCH_EMAIL, data.BENCH_PASSWORD)
+    for result in profiled:
+        click.echo(format_profile(result))
+    return profiled
