@@ -287,3 +287,95 @@ def test_a_members_private_feed_address_stays_on_their_own_page(app, login, make
     page = second.get("/discussions/").get_data(as_text=True)
     assert store(app).hits > hits
     assert "secret-feed-token-of-fay" not in page and "Get your private feed address" in page
+
+
+def _page_with_blocks() -> str:
+    """Replies by members 1, 2 and 3 with the blocks a thread page has (helpful buttons for everyone but the
+    author, edit buttons for the author), and the awkward cases: an own block inside another member's other
+    block, an own block inside its owner's other block, and an other block inside an own block."""
+    slot, only_for, except_for = fragments.slot, fragments.only_for, fragments.except_for
+
+    def reply(reply_id, author, inside_others=""):
+        helpful = f'<form>{slot("csrf")}<b aria-pressed="{slot(f"pressed:{reply_id}")}">Helpful</b></form>'
+        mine = f'<form>{slot("csrf")}Remove, {slot(f"pressed:{reply_id}")}</form>'
+        return (f'<li>{slot(f"new:{reply_id}:{1000 + reply_id}:{author}")}'
+                f'{except_for(author, helpful + inside_others)}{only_for(author, mine)}</li>')
+
+    answer = only_for(3, f'<form>{slot("csrf")}Mark as answer</form>')
+    own_inside_own_others = only_for(2, f'never for 2 {slot("pressed:11")}')
+    others_inside_own = only_for(1, "<p>" + except_for(2, f'{slot("csrf")} {slot("pressed:12")}') + "</p>")
+    return (f'<h1>{slot("title")}</h1><ol>{reply(10, 1, answer)}{reply(11, 2, own_inside_own_others)}'
+            f'{others_inside_own}{reply(12, 3)}</ol><form>{slot("csrf")}</form>')
+
+
+def test_a_planned_fill_gives_what_the_walk_gives_for_every_viewer(app):
+    defaults = {"pressed": "false", "new": ""}
+
+    def walked(html, viewer_id, values):
+        def resolve(name):
+            if name in values:
+                return values[name]
+            return defaults.get(name.partition(":")[0])
+
+        return fragments.fill(html, resolve, viewer_id)
+
+    html = _page_with_blocks()
+    stored = fragments.Fragment(html)
+    for values in ({}, {"pressed:10": "true", "pressed:12": "true", "new:11:1011:2": "NEW", "title": "T"}):
+        with app.test_request_context():
+            pages = {viewer_id: walked(html, viewer_id, values) for viewer_id in (1, 2, 3, 4, None)}
+            for viewer_id, page in pages.items():
+                assert fragments.fill_planned(stored, viewer_id, defaults, values) == page
+                assert fragments.fill_planned(stored, viewer_id, defaults, values) == page  # from the stored plan
+                assert fragments.fill_planned(html, viewer_id, defaults, values) == page  # a plain string
+        assert len(set(pages.values())) == 5  # each viewer sees a page of their own
+    assert stored.plans
+    assert "Mark as answer" in pages[3] and "never for 2" not in pages[2] and "Helpful" in pages[4]
+    assert fragments.CSRF_PLACEHOLDER not in pages[4] and "<!--cop:title-->" not in pages[4]
+
+
+def test_a_thread_page_is_filled_as_the_walk_filled_it(app):
+    from types import SimpleNamespace
+
+    from cop.discussions import services as discussions
+
+    def walked(html, user, state):
+        # How the page was filled before it had a plan: every placeholder asked in turn.
+        last_read = discussions.micros(state.read_at) if state.read_at else None
+
+        def resolve(name):
+            kind, _, rest = name.partition(":")
+            if kind == "pressed":
+                return "true" if int(rest) in state.marked else "false"
+            if kind == "new":
+                _, created, author = rest.split(":")
+                fresh = last_read is not None and int(created) > last_read and int(author) != user.id
+                return discussions._NEW_BADGE if fresh else ""
+            return None
+
+        return fragments.fill(html, resolve, viewer_id=user.id)
+
+    html = fragments.Fragment(_page_with_blocks())
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    for read_micros in (None, 0, 1011):
+        read_at = None if read_micros is None else moment.replace(microsecond=read_micros % 1_000_000)
+        for marked in (frozenset(), frozenset({10, 12, 99})):
+            state = discussions.ThreadState(id=1, hidden=False, merged_into_id=None, last_activity_at=moment,
+                                            read_at=read_at, following=False, unread_notifications=False,
+                                            marked=marked)
+            for user_id in (1, 2, 3, 4):
+                user = SimpleNamespace(id=user_id)
+                with app.test_request_context():
+                    assert discussions.personalize_thread(html, user, state) == walked(html, user, state)
+
+
+def test_a_thread_page_is_right_with_the_cache_switched_off(app, client, login, make_user):
+    app.config["COP_FRAGMENT_CACHE"] = False
+    asker, replier = make_user(name="Asha Asker"), make_user(name="Remy Replier")
+    thread_id, reply_id = _thread_with_reply(app, asker, replier)
+    login(replier)
+    page = client.get(f"/discussions/{thread_id}").get_data(as_text=True)
+    mine = page[page.index(f'id="reply-{reply_id}"'):]
+    assert "Edit<span" in mine[:mine.index("</li>")] and "/helpful" not in mine[:mine.index("</li>")]
+    assert "<!--cop:" not in page and CSRF_INPUT.search(page)
+    assert len(store(app)) == 0
