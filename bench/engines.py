@@ -1,6 +1,7 @@
 """The same queries straight on the engines, without the app around them: the app's Whoosh index through one
-reused searcher (top 10; then with highlights of those 10; then with facet counts; then both), and SQLite
-FTS5 over the same text (top 10 by bm25 with snippets; then with facet counts)."""
+reused searcher (top 10; then with highlights of those 10; then with facet counts; then both; and, for
+reference, both with Whoosh's own `groupedby` facets), and SQLite FTS5 over the same text (top 10 by bm25 with
+snippets; then with facet counts)."""
 
 import re
 import sqlite3
@@ -11,7 +12,10 @@ from pathlib import Path
 from bench.indexing import BM25_WEIGHTS, facet_token
 from bench.queries import Query
 
-VARIANTS = ("plain", "highlights", "facets", "full")  # full = highlights + facets, what the search page does
+# full = highlights + facets, what the search page does. Facets are counted the way the app counts them
+# (`engine.count_matches`: every match unscored, looked up in per-segment facet values); "grouped" is
+# highlights + Whoosh's own `groupedby` facets, which un-invert each facet field on every query.
+VARIANTS = ("plain", "highlights", "facets", "full", "grouped")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -68,10 +72,11 @@ class RawWhoosh:
     def run(self, q: Query, variant: str) -> dict:
         from whoosh import query as wq
 
-        from cop.search.engine import FACETS, clean_query, parse
+        from cop.search.engine import FACETS, clean_query, count_matches, parse
 
-        highlights = variant in ("highlights", "full")
+        highlights = variant in ("highlights", "full", "grouped")
         facets = variant in ("facets", "full")
+        grouped = variant == "grouped"
         parsed = parse(clean_query(q.text), self.searcher.schema)
         conditions = []
         for name, value in q.filters.items():
@@ -79,14 +84,17 @@ class RawWhoosh:
         restrict = wq.And(conditions) if conditions else None
         results = self.searcher.search(parsed, limit=10, filter=restrict,
                                        sortedby=self.newest if q.sort == "newest" else None,
-                                       groupedby=self.facets if facets else None, terms=highlights)
+                                       groupedby=self.facets if grouped else None, terms=highlights)
         # With groupedby Whoosh collects (and ranks) every match, so take the first ten explicitly.
         page = results[:10]
         hits = [(hit["kind"], hit["obj_id"]) for hit in page]
-        total = len(results) if results.has_exact_length() else results.estimated_length()
-        out = {"hits": len(hits), "total": total}
+        out = {"hits": len(hits)}
         if facets:
-            out["facet_values"] = sum(len(results.groups(name)) for name in FACETS)
+            matching = wq.And([parsed, restrict]) if restrict is not None else parsed
+            total, counts, _ = count_matches(self.searcher, matching, time.monotonic() + 60)
+            out.update(total=total, facet_values=sum(len(values) for values in counts.values()))
+        elif grouped:
+            out.update(total=len(results), facet_values=sum(len(results.groups(name)) for name in FACETS))
         if highlights:
             texts = _texts(self.conn, hits)
             results.fragmenter, results.formatter = self.fragmenter, self.formatter

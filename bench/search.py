@@ -155,8 +155,8 @@ def _table(header: list[str], lines: list[list[str]]) -> str:
 
 
 def format_latencies(rows: dict) -> str:
-    columns = ["page", "whoosh plain", "whoosh highlights", "whoosh facets", "whoosh full", "fts5 plain",
-               "fts5 facets"]
+    columns = ["page", "whoosh plain", "whoosh highlights", "whoosh facets", "whoosh full", "whoosh grouped",
+               "fts5 plain", "fts5 facets"]
     columns = [c for c in columns if c in rows["all"]]
     header = ["queries", "n"] + [f"{c} p50/p95" for c in columns] + ["page/whoosh full p95", "page/plain p95"]
     lines = []

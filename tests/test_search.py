@@ -285,3 +285,63 @@ def test_events_and_program_profiles_are_searchable(app, client, member, facilit
     assert "Riverbend" in results_page(client, q="site visit", kind="event")
     html = results_page(client, q="machinist", kind="program")
     assert "Program ·" in html and "0 results" not in html
+
+
+def _grouped_by_whoosh(app, text, filters=None):
+    """Whoosh's own `groupedby` counts for the same query: the reference the engine's counting must equal."""
+    from whoosh import query, sorting
+
+    searcher = engine._searcher(app)
+    parsed = engine.parse(engine.clean_query(text), searcher.schema)
+    conditions = [query.Term(engine.FACETS[name], value) for name, value in (filters or {}).items()]
+    facets = {name: sorting.FieldFacet(field, allow_overlap=True, maptype=sorting.Count)
+              for name, field in engine.FACETS.items()}
+    results = searcher.search(parsed, limit=None, groupedby=facets,
+                              filter=query.And(conditions) if conditions else None)
+    return len(results), {name: sorted(((str(k), v) for k, v in results.groups(name).items() if k),
+                                       key=lambda kv: (-kv[1], kv[0])) for name in engine.FACETS}
+
+
+def test_facet_counts_equal_whoosh_grouping_across_edits_and_deletions(app, member, facilitator, publish):
+    made = [publish(title=f"Mentoring plan {n}", body="Weekly mentoring check-ins with each intern.",
+                    topics=(topic,), industries=[industry], program_types=[program])
+            for n, (topic, industry, program) in enumerate([
+                ("supervision-and-mentoring", "Healthcare", "internship"),
+                ("staffing", "Healthcare", "apprenticeship"),
+                ("staffing", "Manufacturing", "internship"),
+                ("budget-and-funding", "Manufacturing", "job-shadow"),
+            ])]
+    with app.app_context():
+        engine.catch_up(app)
+        before = engine.search(app, "mentoring")
+        assert before.total == 4 and not before.approximate
+        assert dict(before.facets["topic"]) == {"staffing": 2, "supervision-and-mentoring": 1, "budget-and-funding": 1}
+        assert (before.total, before.facets) == _grouped_by_whoosh(app, "mentoring")
+        # An edit writes a new segment and deletes the old document; a deletion only hides one.
+        staffing = db.session.scalars(sa.select(Topic).where(Topic.slug == "staffing")).all()
+        row = db.session.get(Practice, made[0].id)
+        library.update_practice(row, db.session.merge(member), title=row.title, summary=row.summary, body=row.body,
+                                classification=library.Classification(topics=staffing, industries=["Energy"],
+                                                                      program_types=["internship"]))
+        library.delete_practice(db.session.get(Practice, made[3].id), db.session.merge(facilitator))
+        db.session.commit()
+        engine.catch_up(app)
+        after = engine.search(app, "mentoring")
+        assert after.total == 3
+        assert dict(after.facets["topic"]) == {"staffing": 3}
+        assert dict(after.facets["industry"]) == {"Energy": 1, "Healthcare": 1, "Manufacturing": 1}
+        assert (after.total, after.facets) == _grouped_by_whoosh(app, "mentoring")
+        narrowed = engine.search(app, "mentoring", filters={"industry": "Healthcare"})
+        assert narrowed.total == 1 and [h.object_id for h in narrowed.hits] == [made[1].id]
+        assert (narrowed.total, narrowed.facets) == _grouped_by_whoosh(app, "mentoring", {"industry": "Healthcare"})
+
+
+def test_counting_that_runs_out_of_time_says_its_figures_are_partial(app, publish):
+    publish(title="Mentoring plan", body="Weekly mentoring check-ins.")
+    with app.app_context():
+        engine.catch_up(app)
+        searcher = engine._searcher(app)
+        parsed = engine.parse("mentoring", searcher.schema)
+        assert engine.count_matches(searcher, parsed, time.monotonic() + 5)[::2] == (1, True)
+        total, facets, complete = engine.count_matches(searcher, parsed, time.monotonic() - 1)
+        assert (total, complete) == (1, False)  # what was counted before the deadline was noticed

@@ -16,7 +16,7 @@ from cop.auth.models import MemberStatus, User
 from cop.extensions import db
 from cop.orgs.models import Organization
 from cop.practices.models import PROGRAM_TYPES, Practice
-from cop.text import plain_text
+from cop.text import html_text
 
 
 @dataclass
@@ -55,7 +55,7 @@ def _practice_query(ids):
 
 
 def practice_text(practice: Practice) -> str:
-    return f"{practice.summary}\n{plain_text(practice.body)}"
+    return f"{practice.summary}\n{html_text(practice.body_html)}"
 
 
 def build_practices(ids: list[int]) -> dict[int, dict]:
@@ -223,7 +223,7 @@ def build_threads(ids: list[int]) -> dict[int, dict]:
         thread_replies = replies.get(thread.id, [])
         docs[thread.id] = {
             "title": thread.title,
-            "content": plain_text(thread.body) + "\n" + "\n".join(plain_text(r.body) for r in thread_replies),
+            "content": "\n".join([html_text(thread.body_html)] + [html_text(r.body_html) for r in thread_replies]),
             "topic": f"{category.name} {category.slug.replace('-', ' ')}" if category else "",
             "author": " ".join([thread.author.name] + [r.author.name for r in thread_replies]),
             "f_topic": topic.slug if topic is not None else "",
@@ -243,7 +243,7 @@ def visible_threads(ids, viewer):
 def thread_text(thread) -> str:
     """The opening post and the readable replies, so a snippet shows the reply that matched."""
     replies = _replies_by_thread([thread.id]).get(thread.id, [])
-    return "\n".join([plain_text(thread.body)] + [plain_text(r.body) for r in replies])
+    return "\n".join([html_text(thread.body_html)] + [html_text(r.body_html) for r in replies])
 
 
 def _thread_of_reply(connection, reply):
@@ -267,7 +267,7 @@ def _events_query(ids):
 
 
 def event_text(event) -> str:
-    return "\n".join(part for part in (event.summary, plain_text(event.description), event.what_you_will_see,
+    return "\n".join(part for part in (event.summary, html_text(event.description_html), event.what_you_will_see,
                                         event.access_requirements) if part)
 
 
