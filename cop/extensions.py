@@ -152,3 +152,78 @@ def _note_flushed_writes(session, flush_context):
 def _forget_flushed_writes(session, transaction):
     if transaction.parent is None:
         session.info.pop("flushed_writes", None)
+
+
+class HotRead:
+    """A read statement that every cached page runs, compiled once per dialect and run straight on the
+    driver's cursor inside the session's transaction.
+
+    SQLAlchemy walks a statement to build its cache key on every execution; for the statements behind a
+    cached page (the member's row, a thread's state) that walk cost several times the query itself. Values
+    come back through the column types' own result processors, so rows hold what `Connection.execute` would
+    give (aware datetimes, booleans). Reads only: writes go through the session, where the content version
+    and the search change log see them. An expanding parameter (`IN`) is compiled once per list length.
+    """
+
+    def __init__(self, statement: sa.Select):
+        self.statement = statement
+        self.names = [column.key for column in statement.selected_columns]
+        self._plans: dict[tuple, tuple] = {}
+
+    def _plan(self, dialect, lengths: dict[str, int]) -> tuple:
+        key = (dialect.name, tuple(sorted(lengths.items())))
+        plan = self._plans.get(key)
+        if plan is None:
+            compiled = self.statement.compile(dialect=dialect)
+            expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
+            sql = compiled.string
+            for name in expanding:
+                if dialect.positional:
+                    marks = ["?" if dialect.paramstyle == "qmark" else "%s"] * lengths[name]
+                else:
+                    marks = [f"%({name}_{i})s" for i in range(lengths[name])]
+                sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join(marks))
+            # Positional drivers take a tuple in the statement's order; the others a dict by name.
+            order = None
+            if dialect.positional:
+                order = [(name, i if name in expanding else None)
+                         for name in compiled.positiontup for i in range(lengths.get(name, 1))]
+            processors = [column.type._cached_result_processor(dialect, None)
+                          for column in self.statement.selected_columns]
+            # Literals in the statement (`id == 1`) became parameters of their own, with their values.
+            fixed = {name: value for name, value in compiled.params.items()
+                     if name not in expanding and compiled.binds[name].value is not None}
+            plan = self._plans[key] = (sql, order, processors, fixed)
+        return plan
+
+    def rows(self, params: dict) -> list[tuple]:
+        connection = db.session.connection()
+        lengths = {name: len(value) for name, value in params.items() if isinstance(value, (list, tuple))}
+        sql, order, processors, fixed = self._plan(connection.dialect, lengths)
+        if fixed:
+            params = {**fixed, **params}
+        if order is not None:
+            arguments = tuple(params[name] if i is None else params[name][i] for name, i in order)
+        else:
+            arguments = {}
+            for name, value in params.items():
+                if name in lengths:
+                    arguments.update({f"{name}_{i}": item for i, item in enumerate(value)})
+                else:
+                    arguments[name] = value
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql, arguments)
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
+        return [tuple(convert(value) if convert else value for convert, value in zip(processors, row))
+                for row in fetched]
+
+    def first(self, params: dict) -> tuple | None:
+        found = self.rows(params)
+        return found[0] if found else None
+
+    def mapping(self, params: dict) -> dict | None:
+        row = self.first(params)
+        return dict(zip(self.names, row)) if row is not None else None

@@ -34,3 +34,27 @@ def test_concurrent_read_modify_write_loses_nothing(app, make_org):
     assert errors == []
     with app.app_context():
         assert db.session.get(Organization, org.id).description == "x" * workers
+
+
+def test_a_hot_read_gives_the_rows_connection_execute_gives(app, make_user, make_org):
+    from cop.auth.models import User
+    from cop.extensions import HotRead
+
+    org = make_org("Hot Read Co")
+    people = [make_user(f"Reader {n}", org=org) for n in range(3)]
+    users = User.__table__
+    statement = (sa.select(users.c.id, users.c.name, users.c.role, users.c.status, users.c.created_at,
+                           (users.c.id > 0).label("positive"),
+                           sa.select(sa.func.count()).select_from(users).where(users.c.id < 10 ** 9)
+                           .scalar_subquery().label("everyone"))
+                 .where(users.c.id.in_(sa.bindparam("ids", expanding=True)), users.c.name != sa.bindparam("not_named"))
+                 .order_by(users.c.id))
+    hot = HotRead(statement)
+    with app.app_context():
+        for ids in ([people[0].id], [p.id for p in people], [people[2].id, people[1].id]):
+            params = {"ids": ids, "not_named": "Nobody"}
+            expected = [tuple(row) for row in db.session.connection().execute(statement, params)]
+            assert hot.rows(params) == expected and len(expected) == len(ids)
+        row = hot.mapping({"ids": [people[1].id], "not_named": "Nobody"})
+        assert row["name"] == "Reader 1" and row["positive"] is True and row["created_at"].tzinfo is not None
+        assert hot.first({"ids": [people[1].id], "not_named": "Reader 1"}) is None

@@ -12,20 +12,20 @@ import sqlalchemy.orm as so
 from flask import g
 
 from cop.auth.models import MemberStatus, User
-from cop.extensions import db
+from cop.extensions import HotRead, db
 
 # (name, function (users.id column) -> scalar SQL expression); each value lands in g.viewer_extras[name].
 VIEWER_EXTRAS: list[tuple[str, Callable]] = []
 
-_statements: dict[int, sa.Select] = {}
+_statements: dict[int, HotRead] = {}
 
 
-def _statement() -> sa.Select:
+def _statement() -> HotRead:
     statement = _statements.get(len(VIEWER_EXTRAS))
     if statement is None:
         users = User.__table__
         extras = [make(users.c.id).label(f"extra_{name}") for name, make in VIEWER_EXTRAS]
-        statement = _statements[len(VIEWER_EXTRAS)] = (
+        statement = _statements[len(VIEWER_EXTRAS)] = HotRead(
             sa.select(users, *extras).where(users.c.id == sa.bindparam("user_id")))
     return statement
 
@@ -42,7 +42,7 @@ def _column_names() -> list[tuple[str, str]]:
 
 def load(user_id: int, token: str) -> User | None:
     """The active member with this id and session token, or None."""
-    row = db.session.connection().execute(_statement(), {"user_id": user_id}).mappings().first()
+    row = _statement().mapping({"user_id": user_id})
     if row is None or row["session_token"] != token or row["status"] is not MemberStatus.active:
         return None
     g.viewer_extras = {name: row[f"extra_{name}"] for name, _ in VIEWER_EXTRAS}

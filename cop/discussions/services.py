@@ -18,7 +18,7 @@ from cop.auth.models import MemberStatus, Role, User
 from cop.discussions.models import (FIXED_CATEGORIES, MAX_DEPTH, PATH_DIGITS, Category, Flag, FlagReason, Follow,
                                     ModerationAction, ModerationLogEntry, PostRevision, Reply, ReplyHelpfulMark,
                                     Thread, ThreadKind, ThreadRead)
-from cop.extensions import db, utcnow
+from cop.extensions import HotRead, db, utcnow
 from cop.notifications import services as notifications
 from cop.notifications.models import Notification
 from cop.practices.models import Practice, Topic
@@ -302,9 +302,9 @@ def mark_thread_read(thread: Thread, user, at=None) -> None:
                                                        set_={"read_at": statement.excluded.read_at}))
 
 
-_READ_MARKS = (sa.select(ThreadRead.__table__.c.thread_id, ThreadRead.__table__.c.read_at)
-               .where(ThreadRead.__table__.c.user_id == sa.bindparam("user_id"),
-                      ThreadRead.__table__.c.thread_id.in_(sa.bindparam("thread_ids", expanding=True))))
+_READ_MARKS = HotRead(sa.select(ThreadRead.__table__.c.thread_id, ThreadRead.__table__.c.read_at)
+                      .where(ThreadRead.__table__.c.user_id == sa.bindparam("user_id"),
+                             ThreadRead.__table__.c.thread_id.in_(sa.bindparam("thread_ids", expanding=True))))
 
 
 def read_marks(user, thread_ids) -> dict[int, object]:
@@ -312,8 +312,7 @@ def read_marks(user, thread_ids) -> dict[int, object]:
     statement on the connection."""
     if not thread_ids:
         return {}
-    return dict(db.session.connection().execute(
-        _READ_MARKS, {"user_id": user.id, "thread_ids": sorted(thread_ids)}).all())
+    return dict(_READ_MARKS.rows({"user_id": user.id, "thread_ids": sorted(thread_ids)}))
 
 
 def is_unread(thread: Thread, read_at) -> bool:
@@ -371,7 +370,7 @@ class ThreadState:
         return self.read_at is None or self.last_activity_at > self.read_at
 
 
-def _thread_state_statements() -> tuple[sa.Select, sa.Select]:
+def _thread_state_statements() -> tuple[HotRead, HotRead]:
     # Built once: every thread view runs them.
     if not _thread_state_cache:
         t, user_id, thread_id = Thread.__table__.c, sa.bindparam("user_id"), sa.bindparam("thread_id")
@@ -381,12 +380,12 @@ def _thread_state_statements() -> tuple[sa.Select, sa.Select]:
         following = sa.exists().where(Follow.user_id == user_id, Follow.thread_id == t.id)
         noticed = sa.exists().where(n.user_id == user_id, n.read_at.is_(None),
                                     sa.or_(n.url == sa.bindparam("url"), n.url.like(sa.bindparam("url_prefix"))))
-        _thread_state_cache.append(
+        _thread_state_cache.append(HotRead(
             sa.select(t.hidden_at, t.merged_into_id, t.last_activity_at, read_at.label("read_at"),
-                      following.label("following"), noticed.label("noticed")).where(t.id == thread_id))
-        _thread_state_cache.append(
+                      following.label("following"), noticed.label("noticed")).where(t.id == thread_id)))
+        _thread_state_cache.append(HotRead(
             sa.select(ReplyHelpfulMark.reply_id).join(Reply, Reply.id == ReplyHelpfulMark.reply_id)
-            .where(ReplyHelpfulMark.user_id == user_id, Reply.thread_id == thread_id))
+            .where(ReplyHelpfulMark.user_id == user_id, Reply.thread_id == thread_id)))
     return _thread_state_cache[0], _thread_state_cache[1]
 
 
@@ -398,15 +397,14 @@ def thread_state(thread_id: int, user) -> ThreadState | None:
     it and helpful marks in it: two statements."""
     state, marks = _thread_state_statements()
     url = site_path("discussions.detail", thread_id=thread_id)
-    connection = db.session.connection()
-    row = connection.execute(state, {"user_id": user.id, "thread_id": thread_id, "url": url,
-                                     "url_prefix": f"{url}/replies/%"}).first()
+    row = state.first({"user_id": user.id, "thread_id": thread_id, "url": url, "url_prefix": f"{url}/replies/%"})
     if row is None:
         return None
-    marked = frozenset(connection.execute(marks, {"user_id": user.id, "thread_id": thread_id}).scalars())
-    return ThreadState(id=thread_id, hidden=row.hidden_at is not None, merged_into_id=row.merged_into_id,
-                       last_activity_at=row.last_activity_at, read_at=row.read_at, following=bool(row.following),
-                       unread_notifications=bool(row.noticed), marked=marked)
+    hidden_at, merged_into_id, last_activity_at, read_at, following, noticed = row
+    marked = frozenset(reply_id for reply_id, in marks.rows({"user_id": user.id, "thread_id": thread_id}))
+    return ThreadState(id=thread_id, hidden=hidden_at is not None, merged_into_id=merged_into_id,
+                       last_activity_at=last_activity_at, read_at=read_at, following=bool(following),
+                       unread_notifications=bool(noticed), marked=marked)
 
 
 _NEW_BADGE = '<span class="badge-new">New</span>'

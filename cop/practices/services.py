@@ -15,7 +15,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from cop.auth.models import Role
-from cop.extensions import db, utcnow
+from cop.extensions import HotRead, db, utcnow
 from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, Facet, HelpfulMark, Practice,
                                   PracticeFacet, PracticeRevision, PracticeStatus, Tag, Topic, practice_competencies,
                                   practice_tags, practice_topics)
@@ -262,20 +262,19 @@ class PageState:
 def page_state(practice_id: int, user) -> PageState | None:
     """One statement: the practice's status and counters and this member's marks, saves and any state
     `DETAIL_VIEWER_STATE` adds."""
-    row = db.session.connection().execute(_page_state_statement(), {"practice_id": practice_id,
-                                                                     "user_id": user.id}).first()
+    row = _page_state_statement().first({"practice_id": practice_id, "user_id": user.id})
     if row is None:
         return None
-    return PageState(id=practice_id, title=row.title, status=PracticeStatus(row.status),
-                     deleted=row.deleted_at is not None, author_id=row.author_id,
-                     organization_id=row.organization_id, view_count=row.view_count, marked=bool(row.marked),
-                     saved=bool(row.saved), extra=tuple(bool(v) for v in row[8:]))
+    title, status, deleted_at, author_id, organization_id, view_count, marked, saved = row[:8]
+    return PageState(id=practice_id, title=title, status=PracticeStatus(status), deleted=deleted_at is not None,
+                     author_id=author_id, organization_id=organization_id, view_count=view_count,
+                     marked=bool(marked), saved=bool(saved), extra=tuple(bool(v) for v in row[8:]))
 
 
-_page_state_cache: dict[int, sa.Select] = {}
+_page_state_cache: dict[int, HotRead] = {}
 
 
-def _page_state_statement() -> sa.Select:
+def _page_state_statement() -> HotRead:
     # Built once (per set of hooks) and run on the connection: this runs on every practice page view.
     from cop.practices import DETAIL_VIEWER_STATE
 
@@ -285,7 +284,7 @@ def _page_state_statement() -> sa.Select:
         marked = sa.exists().where(HelpfulMark.practice_id == p.id, HelpfulMark.user_id == user_id)
         saved = sa.exists().where(Bookmark.practice_id == p.id, Bookmark.user_id == user_id)
         extra = [make(p.id, user_id).label(name) for name, make in DETAIL_VIEWER_STATE]
-        statement = _page_state_cache[len(DETAIL_VIEWER_STATE)] = (
+        statement = _page_state_cache[len(DETAIL_VIEWER_STATE)] = HotRead(
             sa.select(p.title, p.status, p.deleted_at, p.author_id, p.organization_id, p.view_count,
                       marked.label("marked"), saved.label("saved"), *extra)
             .where(p.id == sa.bindparam("practice_id")))
