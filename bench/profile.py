@@ -199,11 +199,12 @@ SEARCH_PARTS = [
     ("catch_up", "catch up with the change log (engine.catch_up)"),
     ("searcher", "open/refresh the searcher (engine._searcher)"),
     ("parse", "parse the query (engine.parse)"),
-    ("collect", "Whoosh search incl. facet counting (search_with_collector)"),
+    ("collect", "Whoosh search for the page of hits (search_with_collector)"),
+    ("count", "total and facet counts over every match (engine.count_matches)"),
     ("suggest", "did-you-mean (engine._suggest)"),
     ("search_rest", "rest of engine.search (hits, facet lists, terms)"),
     ("load_visible", "load the 10 hits from the database (load_visible)"),
-    ("text_of", "text for snippets: Markdown to plain text (text_of)"),
+    ("text_of", "text for snippets from the stored HTML (text_of)"),
     ("snippet", "highlight snippets (engine.snippet)"),
     ("entries_rest", "rest of building entries"),
     ("facet_labels", "facet labels from the database (_facet_labels)"),
@@ -239,6 +240,7 @@ def profile_search(database_url: str, features: dict[str, list[str]], email: str
 
     patches = [(engine, "catch_up", "catch_up"), (engine, "search", "search"), (engine, "_searcher", "searcher"),
                (engine, "parse", "parse"), (engine, "_suggest", "suggest"), (engine, "snippet", "snippet"),
+               (engine, "count_matches", "count"),
                (views, "_facet_labels", "facet_labels"), (views, "_entries", "entries"),
                (Searcher, "search_with_collector", "collect")]
     originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
@@ -285,11 +287,13 @@ def profile_search(database_url: str, features: dict[str, list[str]], email: str
 
 
 def _search_parts(t: dict, tally: Tally, wall: float) -> dict:
-    ms = {name: t.get(name, 0.0) * 1000 for name in ("catch_up", "search", "searcher", "parse", "collect", "suggest",
-                                                      "load_visible", "text_of", "snippet", "entries", "facet_labels")}
-    parts = {name: ms[name] for name in ("catch_up", "searcher", "parse", "collect", "suggest", "load_visible",
-                                         "text_of", "snippet", "facet_labels")}
-    parts["search_rest"] = ms["search"] - ms["searcher"] - ms["parse"] - ms["collect"] - ms["suggest"]
+    ms = {name: t.get(name, 0.0) * 1000 for name in ("catch_up", "search", "searcher", "parse", "collect", "count",
+                                                      "suggest", "load_visible", "text_of", "snippet", "entries",
+                                                      "facet_labels")}
+    parts = {name: ms[name] for name in ("catch_up", "searcher", "parse", "collect", "count", "suggest",
+                                         "load_visible", "text_of", "snippet", "facet_labels")}
+    parts["search_rest"] = (ms["search"] - ms["searcher"] - ms["parse"] - ms["collect"] - ms["count"]
+                            - ms["suggest"])
     parts["entries_rest"] = ms["entries"] - ms["load_visible"] - ms["text_of"] - ms["snippet"]
     parts["template"] = (tally.template - tally.sql_in_template) * 1000
     parts["total"] = wall * 1000

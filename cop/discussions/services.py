@@ -333,20 +333,32 @@ _UNREAD_HTML = {"class": " unread", "badge": '<span class="badge-new">Unread</sp
 
 def fill_unread_marks(html: str, user, **values) -> str:
     """Mark the rows this member has not read since their last activity (one statement for the page), and
-    fill any other placeholders from `values` in the same pass."""
-    from cop.cache.fragments import fill, markers
+    fill any other placeholders from `values`, from the list's plan (see `personalize_thread`)."""
+    from cop.cache.fragments import fill_planned, planned
 
-    ids = {int(name.split(":")[1]) for name in markers(html) if name.startswith("unread:")}
-    reads = {thread_id: micros(read_at) for thread_id, read_at in read_marks(user, ids).items()}
+    marks = _unread_marks(planned(html, _LIST_DEFAULTS))
+    reads = {thread_id: micros(read_at) for thread_id, read_at in read_marks(user, {m[1] for m in marks}).items()}
+    filled = {name: str(value) for name, value in values.items()}
+    for name, thread_id, activity, part in marks:
+        read_at = reads.get(thread_id)
+        if read_at is None or activity > read_at:
+            filled[name] = _UNREAD_HTML[part]
+    return fill_planned(html, user.id, _LIST_DEFAULTS, filled)
 
-    def resolve(name: str) -> str | None:
-        if not name.startswith("unread:"):
-            return str(values[name]) if name in values else None
-        _, thread_id, activity, part = name.split(":")
-        read_at = reads.get(int(thread_id))
-        return _UNREAD_HTML[part] if read_at is None or int(activity) > read_at else ""
 
-    return fill(html, resolve)
+_LIST_DEFAULTS = {"unread": ""}
+
+
+def _unread_marks(plan) -> list[tuple[str, int, int, str]]:
+    """Each `unread:THREAD:LAST_ACTIVITY_US:PART` placeholder with its fields, read once per plan."""
+    marks = plan.memo.get("unread")
+    if marks is None:
+        marks = []
+        for name in plan.names.get("unread", ()):
+            _, thread_id, activity, part = name.split(":")
+            marks.append((name, int(thread_id), int(activity), part))
+        plan.memo["unread"] = marks
+    return marks
 
 
 @dataclass(frozen=True)
@@ -441,23 +453,21 @@ def _new_marks(plan) -> list[tuple[str, int, int]]:
     return marks
 
 
-_FOLLOWS_CATEGORY = sa.select(sa.exists().where(
+_FOLLOWS_CATEGORY = HotRead(sa.select(sa.exists().where(
     Follow.user_id == sa.bindparam("user_id"),
     Follow.category_id.in_(sa.select(Category.id).where(sa.or_(
         Category.fixed == sa.bindparam("slug"),
-        Category.topic_id.in_(sa.select(Topic.id).where(Topic.slug == sa.bindparam("slug"))))))))
-_FOLLOWS_PRACTICE = sa.select(sa.exists().where(Follow.user_id == sa.bindparam("user_id"),
-                                                Follow.practice_id == sa.bindparam("practice_id")))
+        Category.topic_id.in_(sa.select(Topic.id).where(Topic.slug == sa.bindparam("slug")))))))))
+_FOLLOWS_PRACTICE = HotRead(sa.select(sa.exists().where(Follow.user_id == sa.bindparam("user_id"),
+                                                        Follow.practice_id == sa.bindparam("practice_id"))))
 
 
 def follow_state(user, *, category_slug: str | None = None, practice_id: int | None = None) -> bool | None:
     """Whether the member follows the category or practice a list is about (None for other lists)."""
     if category_slug is not None:
-        return bool(db.session.connection().execute(
-            _FOLLOWS_CATEGORY, {"user_id": user.id, "slug": category_slug}).scalar())
+        return bool(_FOLLOWS_CATEGORY.first({"user_id": user.id, "slug": category_slug})[0])
     if practice_id:
-        return bool(db.session.connection().execute(
-            _FOLLOWS_PRACTICE, {"user_id": user.id, "practice_id": practice_id}).scalar())
+        return bool(_FOLLOWS_PRACTICE.first({"user_id": user.id, "practice_id": practice_id})[0])
     return None
 
 
