@@ -297,7 +297,8 @@ def _grouped_by_whoosh(app, text, filters=None):
     facets = {name: sorting.FieldFacet(field, allow_overlap=True, maptype=sorting.Count)
               for name, field in engine.FACETS.items()}
     results = searcher.search(parsed, limit=None, groupedby=facets,
-                              filter=query.And(conditions) if conditions else None)
+                              filter=query.And(conditions) if conditions else None,
+                              mask=engine.deleted_documents(searcher) or None)
     return len(results), {name: sorted(((str(k), v) for k, v in results.groups(name).items() if k),
                                        key=lambda kv: (-kv[1], kv[0])) for name in engine.FACETS}
 
@@ -331,6 +332,8 @@ def test_facet_counts_equal_whoosh_grouping_across_edits_and_deletions(app, memb
         assert dict(after.facets["topic"]) == {"staffing": 3}
         assert dict(after.facets["industry"]) == {"Energy": 1, "Healthcare": 1, "Manufacturing": 1}
         assert (after.total, after.facets) == _grouped_by_whoosh(app, "mentoring")
+        assert [hit.object_id for hit in after.hits].count(made[0].id) == 1  # not its old version too
+        assert [title for _, _, title in engine.suggest_titles(app, "mentoring pl")].count("Mentoring plan 0") == 1
         narrowed = engine.search(app, "mentoring", filters={"industry": "Healthcare"})
         assert narrowed.total == 1 and [h.object_id for h in narrowed.hits] == [made[1].id]
         assert (narrowed.total, narrowed.facets) == _grouped_by_whoosh(app, "mentoring", {"industry": "Healthcare"})

@@ -16,7 +16,7 @@ import unicodedata
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, filterfalse, islice
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -310,6 +310,42 @@ _searchers: dict[str, tuple[Path, object, object]] = {}
 _searchers_lock = threading.Lock()
 
 
+def _reader_class():
+    from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
+
+    class Reader(SegmentReader):
+        """A segment reader whose postings still hold the segment's deleted documents.
+
+        Whoosh wraps every posting list of a segment with deletions in a filter, so the first edit (which
+        deletes the old version of a document) made every later query pay that wrapper on every step of
+        every term, until a rebuild: 30 % slower at 20,000 practices. Searches here leave deleted documents
+        out once per match instead (`deleted_documents`), on the collector and in the count."""
+
+        def postings(self, fieldname, text, scorer=None):
+            if self.is_closed:
+                raise ReaderClosed
+            if fieldname not in self.schema:
+                raise TermNotFound(f"No field {fieldname!r}")
+            text = self._text_to_bytes(fieldname, text)
+            return self._terms.matcher(fieldname, text, self.schema[fieldname].format, scorer=scorer)
+
+    return Reader
+
+
+_READER: list = []
+
+
+def deleted_documents(searcher) -> set:
+    """The searcher's deleted documents, by their numbers in the whole index (worked out once per searcher;
+    a set, the type Whoosh's filters take: don't change it)."""
+    found = searcher.__dict__.get("_cop_deleted")
+    if found is None:
+        found = {offset + docnum for leaf, offset in searcher.subsearchers or [(searcher, 0)]
+                 for docnum in leaf.reader().deleted_docs_set}
+        searcher.__dict__["_cop_deleted"] = found
+    return found
+
+
 def _refreshed(ix, old):
     """A searcher on the index's latest generation that reopens only what changed.
 
@@ -320,6 +356,9 @@ def _refreshed(ix, old):
     """
     from whoosh.reading import EmptyReader, MultiReader, SegmentReader
     from whoosh.searching import Searcher
+
+    if not _READER:
+        _READER.append(_reader_class())
 
     info = ix._read_toc()
     if old is not None and old.reader().generation() == info.generation:
@@ -333,7 +372,7 @@ def _refreshed(ix, old):
     for segment in info.segments:
         reader = previous.get(segment.segment_id())
         if reader is None:
-            reader = SegmentReader(ix.storage, info.schema, segment, generation=info.generation)
+            reader = _READER[0](ix.storage, info.schema, segment, generation=info.generation)
         elif reader.segment().deleted_count() != segment.deleted_count():
             reader = copy.copy(reader)
             reader._segment = segment
@@ -479,10 +518,13 @@ def count_matches(searcher, matching, deadline: float) -> tuple[int, dict[str, l
     total, complete = 0, True
     for leaf, _ in searcher.subsearchers or [(searcher, 0)]:
         values = facet_values(leaf.reader())
+        deleted = leaf.reader().deleted_docs_set  # postings keep them: see _reader_class
         try:
             docnums = iter(matching.docs(leaf))
         except Exception:  # noqa: BLE001  a term missing from this segment, say
             continue
+        if deleted:
+            docnums = filterfalse(deleted.__contains__, docnums)
         while chunk := list(islice(docnums, 4096)):
             total += len(chunk)
             counts.update(chain.from_iterable(map(values.__getitem__, chunk)))
@@ -529,9 +571,10 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
     # The page of hits alone: without facets Whoosh skips postings that cannot make the page.
     collector = TimeLimitCollector(searcher.collector(limit=page * per_page, sortedby=sortedby),
                                    timelimit=SEARCH_SECONDS, use_alarm=False)
-    if restrict is not None:
+    deleted = deleted_documents(searcher)
+    if restrict is not None or deleted:
         # The filter wraps outermost: a time-limit wrapper would otherwise let unfiltered documents through.
-        collector = FilterCollector(collector, restrict)
+        collector = FilterCollector(collector, allow=restrict, restrict=deleted or None)
     try:
         searcher.search_with_collector(parsed, collector)
     except TimeLimit:
@@ -580,7 +623,8 @@ def suggest_titles(app, text: str, limit: int = 8) -> list[tuple[str, int, str]]
     searcher = _searcher(app)
     parts = [query.Term("title_words", w) for w in words[:-1]] + [query.Prefix("title_words", words[-1])]
     try:
-        results = searcher.search(query.And(parts), limit=limit, terms=False)
+        results = searcher.search(query.And(parts), limit=limit, terms=False,
+                                  mask=deleted_documents(searcher) or None)
     except Exception:
         return []
     return [(hit["kind"], hit["obj_id"], hit["title"]) for hit in results]
