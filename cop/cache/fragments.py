@@ -129,11 +129,6 @@ MARK = "<!--cop:"
 _END = "-->"
 
 
-def markers(html: str) -> list[str]:
-    """The names of the placeholders in a stored fragment, in order."""
-    return _parsed(html)[1]
-
-
 def fill(html: str, resolve: Callable[[str], str | None], viewer_id: int | None = None) -> str:
     """One pass over a stored fragment: each placeholder becomes what `resolve` gives for its name (None
     keeps it for a later pass); with `viewer_id`, the own/other blocks are kept or dropped for that member.

@@ -25,6 +25,7 @@ from whoosh.analysis import StemmingAnalyzer, StandardAnalyzer
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
 
 from cop.extensions import begin_read, db, utcnow
 from cop.search.documents import KINDS
@@ -310,29 +311,21 @@ _searchers: dict[str, tuple[Path, object, object]] = {}
 _searchers_lock = threading.Lock()
 
 
-def _reader_class():
-    from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
+class _Reader(SegmentReader):
+    """A segment reader whose postings still hold the segment's deleted documents.
 
-    class Reader(SegmentReader):
-        """A segment reader whose postings still hold the segment's deleted documents.
+    Whoosh wraps every posting list of a segment with deletions in a filter, so the first edit (which
+    deletes the old version of a document) made every later query pay that wrapper on every step of every
+    term, until a rebuild: 30 % slower at 20,000 practices. Searches here leave deleted documents out once
+    per match instead (`deleted_documents`), on the collector and in the count."""
 
-        Whoosh wraps every posting list of a segment with deletions in a filter, so the first edit (which
-        deletes the old version of a document) made every later query pay that wrapper on every step of
-        every term, until a rebuild: 30 % slower at 20,000 practices. Searches here leave deleted documents
-        out once per match instead (`deleted_documents`), on the collector and in the count."""
-
-        def postings(self, fieldname, text, scorer=None):
-            if self.is_closed:
-                raise ReaderClosed
-            if fieldname not in self.schema:
-                raise TermNotFound(f"No field {fieldname!r}")
-            text = self._text_to_bytes(fieldname, text)
-            return self._terms.matcher(fieldname, text, self.schema[fieldname].format, scorer=scorer)
-
-    return Reader
-
-
-_READER: list = []
+    def postings(self, fieldname, text, scorer=None):
+        if self.is_closed:
+            raise ReaderClosed
+        if fieldname not in self.schema:
+            raise TermNotFound(f"No field {fieldname!r}")
+        text = self._text_to_bytes(fieldname, text)
+        return self._terms.matcher(fieldname, text, self.schema[fieldname].format, scorer=scorer)
 
 
 def deleted_documents(searcher) -> set:
@@ -354,11 +347,8 @@ def _refreshed(ix, old):
     twice and a removed one still found. Here an unchanged segment keeps its reader; a segment with
     new deletions keeps its term files but gets a fresh per-document reader, which is cheap.
     """
-    from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+    from whoosh.reading import EmptyReader, MultiReader
     from whoosh.searching import Searcher
-
-    if not _READER:
-        _READER.append(_reader_class())
 
     info = ix._read_toc()
     if old is not None and old.reader().generation() == info.generation:
@@ -372,7 +362,7 @@ def _refreshed(ix, old):
     for segment in info.segments:
         reader = previous.get(segment.segment_id())
         if reader is None:
-            reader = _READER[0](ix.storage, info.schema, segment, generation=info.generation)
+            reader = _Reader(ix.storage, info.schema, segment, generation=info.generation)
         elif reader.segment().deleted_count() != segment.deleted_count():
             reader = copy.copy(reader)
             reader._segment = segment
@@ -518,7 +508,7 @@ def count_matches(searcher, matching, deadline: float) -> tuple[int, dict[str, l
     total, complete = 0, True
     for leaf, _ in searcher.subsearchers or [(searcher, 0)]:
         values = facet_values(leaf.reader())
-        deleted = leaf.reader().deleted_docs_set  # postings keep them: see _reader_class
+        deleted = leaf.reader().deleted_docs_set  # postings keep them: see _Reader
         try:
             docnums = iter(matching.docs(leaf))
         except Exception:  # noqa: BLE001  a term missing from this segment, say
