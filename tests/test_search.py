@@ -7,6 +7,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from whoosh import query
 
 from cop.extensions import db
 from cop.orgs.models import Organization
@@ -348,3 +349,93 @@ def test_counting_that_runs_out_of_time_says_its_figures_are_partial(app, publis
         assert engine.count_matches(searcher, parsed, time.monotonic() + 5)[::2] == (1, True)
         total, facets, complete = engine.count_matches(searcher, parsed, time.monotonic() - 1)
         assert (total, complete) == (1, False)  # what was counted before the deadline was noticed
+
+
+BODIES = [
+    "Our business unit pays the interns. The business case went to the plant manager first.",
+    "Mentors meet interns every week; the budget for mentors comes from the training line.",
+    "We staff the program with two coordinators; the business office lends us a unit clerk from the school district.",
+    "Transportation stipends keep students in the program; the grant report shows retention by school.",
+    "Community college partners teach the welding competencies; the unit budget covers tuition.",
+    "The plant manager approves every mentor. Mentors, mentors, mentors: a program lives on its mentors.",
+]
+ARRAY_QUERIES = ["mentors", "business unit", '"business unit"', "mentors budget", "mentors OR welding",
+                 "program NOT school", "topic:staffing", '"plant manager" mentors', "interns (budget OR grant)",
+                 "welding", "nothingmatchesthis", '"unit budget"']
+
+
+def _with_whoosh_matchers(app, text, sort="relevance", page=1, per_page=4, filters=None):
+    """The same search through Whoosh's own matchers (the path for query shapes the array matching
+    does not take)."""
+    searcher = engine._searcher(app)
+    parsed = engine.parse(engine.clean_query(text), searcher.schema)
+    conditions = [query.Term(engine.FACETS[name], value) for name, value in (filters or {}).items()]
+    restrict = query.And(conditions) if conditions else None
+    hits, total, facets, _ = engine._search_with_matchers(searcher, text, parsed, restrict, sort, page, per_page)
+    return [(h.kind, h.object_id) for h in hits], [h.score for h in hits], total, facets
+
+
+def test_array_matching_ranks_counts_and_scores_as_whoosh_does(app, member, facilitator, publish):
+    from cop.search import matching
+
+    topics = ["staffing", "budget-and-funding", "supervision-and-mentoring"]
+    made = [publish(title=f"{['Mentoring', 'Budget', 'Staffing'][n % 3]} practice {n}", body=BODIES[n % len(BODIES)]
+                    + f" Cohort {n}." + " mentors" * (n % 4), topics=(topics[n % 3],),
+                    industries=[["Healthcare", "Energy"][n % 2]], program_types=["internship"])
+            for n in range(14)]
+    with app.app_context():
+        engine.catch_up(app)
+        # An edit and a deletion: a second segment, and deleted documents in the first.
+        row = db.session.get(Practice, made[1].id)
+        library.update_practice(row, db.session.merge(member), title=row.title, summary=row.summary,
+                                body=row.body + " Business unit budget mentors.",
+                                classification=library.Classification(topics=row.topics, industries=["Energy"],
+                                                                      program_types=["internship"]))
+        library.delete_practice(db.session.get(Practice, made[4].id), db.session.merge(facilitator))
+        db.session.commit()
+        engine.catch_up(app)
+        searcher = engine._searcher(app)
+        assert len(searcher.subsearchers or []) >= 2 and engine.deleted_documents(searcher)
+        for text in ARRAY_QUERIES:
+            for sort, page, filters in [("relevance", 1, None), ("relevance", 2, None), ("newest", 1, None),
+                                        ("relevance", 1, {"industry": "Energy"})]:
+                parsed = engine.parse(engine.clean_query(text), searcher.schema)
+                matching.run(searcher, parsed, None, lambda r: r.deleted_docs_set, engine.facet_values, 1, False)
+                ours = engine.search(app, text, sort=sort, page=page, per_page=4, filters=filters)
+                ids, scores, total, facets = _with_whoosh_matchers(app, text, sort, page, 4, filters)
+                label = (text, sort, page, filters)
+                assert [(h.kind, h.object_id) for h in ours.hits] == ids, label
+                assert (ours.total, ours.facets) == (total, facets), label
+                if sort == "relevance":
+                    assert [h.score for h in ours.hits] == pytest.approx(scores, rel=1e-9), label
+        assert engine.search(app, '"business unit"').total < engine.search(app, "business unit").total
+
+
+def test_decoded_postings_equal_whoosh_matchers(app, publish):
+    from cop.search import matching
+
+    for n in range(300):  # enough postings for several of Whoosh's 128-posting blocks
+        publish(title=f"Mentoring plan {n}", body="Mentors " * (1 + n % 5) + f"meet interns, week {n}.")
+    with app.app_context():
+        engine.catch_up(app)
+        searcher = engine._searcher(app)
+        for leaf, _ in searcher.subsearchers or [(searcher, 0)]:
+            reader = leaf.reader()
+            for fieldname, word in [("content", b"mentor"), ("content", b"intern"), ("title", b"plan"),
+                                    ("content", b"299"), ("content", b"nosuchword")]:
+                decoded = matching.postings(reader, fieldname, word, with_values=True)
+                try:
+                    expected = reader.postings(fieldname, word)
+                except Exception:  # noqa: BLE001  a term this segment lacks
+                    assert len(decoded.ids) == 0
+                    continue
+                ids, weights, values = [], [], []
+                while expected.is_active():
+                    ids.append(expected.id())
+                    weights.append(expected.weight())
+                    values.append(expected.value())
+                    expected.next()
+                assert decoded.ids.tolist() == ids and decoded.weights.tolist() == weights
+                assert list(decoded.values) == values
+        assert max(len(matching.postings(leaf.reader(), "content", b"mentor").ids)
+                   for leaf, _ in searcher.subsearchers or [(searcher, 0)]) > 128

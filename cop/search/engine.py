@@ -28,6 +28,7 @@ from whoosh.index import LockError
 from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
 
 from cop.extensions import begin_read, db, utcnow
+from cop.search import matching
 from cop.search.documents import KINDS
 from cop.search.models import SearchChange
 
@@ -523,13 +524,18 @@ def count_matches(searcher, matching, deadline: float) -> tuple[int, dict[str, l
                 break
         if not complete:
             break
+    return total, _by_facet(counts), complete
+
+
+def _by_facet(counts) -> dict[str, list[tuple[str, int]]]:
+    """{(facet, value): count} as each facet's values, the most common first."""
     by_facet: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     for (name, value), number in counts.items():
         if value:
             by_facet[name].append((value, number))
     for pairs in by_facet.values():
         pairs.sort(key=lambda kv: (-kv[1], kv[0]))
-    return total, by_facet, complete
+    return by_facet
 
 
 def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str, str] | None = None,
@@ -555,8 +561,30 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
     if day_from or day_to:
         conditions.append(query.NumericRange("day", day_from, day_to))
     restrict = query.And(conditions) if conditions else None
-    sortedby = sorting.FieldFacet("stamp", reverse=True) if sort == "newest" else None
     page = max(1, min(page, 1000))
+    try:
+        matched = matching.run(searcher, parsed, restrict, lambda reader: reader.deleted_docs_set, facet_values,
+                               limit=page * per_page, newest_first=sort == "newest")
+    except matching.Unsupported:
+        hits, total, facet_counts, complete = _search_with_matchers(searcher, cleaned, parsed, restrict, sort, page,
+                                                                    per_page)
+    else:
+        hits = []
+        for docnum, score in matched.ranked[(page - 1) * per_page:]:
+            stored = searcher.stored_fields(docnum)
+            hits.append(Hit(stored["kind"], stored["obj_id"], score))
+        total, facet_counts, complete = matched.total, _by_facet(matched.facet_counts), True
+    terms = {(fieldname, value.decode() if isinstance(value, bytes) else value)
+             for fieldname, value in parsed.all_terms()}
+    out = Results(hits=hits, total=total, facets=facet_counts, terms=terms, approximate=not complete)
+    if out.total < 3:
+        out.suggestion = _suggest(searcher, parsed, cleaned)
+    return out
+
+
+def _search_with_matchers(searcher, cleaned, parsed, restrict, sort, page, per_page):
+    """Whoosh's own matchers, for query shapes `matching` does not evaluate (prefixes, say)."""
+    sortedby = sorting.FieldFacet("stamp", reverse=True) if sort == "newest" else None
     deadline = time.monotonic() + SEARCH_SECONDS
     # The page of hits alone: without facets Whoosh skips postings that cannot make the page.
     collector = TimeLimitCollector(searcher.collector(limit=page * per_page, sortedby=sortedby),
@@ -573,17 +601,12 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
     hits = [Hit(hit["kind"], hit["obj_id"], hit.score or 0.0)
             for hit in results[(page - 1) * per_page:page * per_page]]
     # Then every match, unscored, for the total and the facet counts.
-    matching = query.And([parsed, restrict]) if restrict is not None else parsed
-    total, facet_counts, complete = count_matches(searcher, matching, deadline)
+    wanted = query.And([parsed, restrict]) if restrict is not None else parsed
+    total, facet_counts, complete = count_matches(searcher, wanted, deadline)
     if not complete:
         log.warning("Counting matches for %r hit the time limit", cleaned)
         total = max(total, results.estimated_length())
-    terms = {(fieldname, value.decode() if isinstance(value, bytes) else value)
-             for fieldname, value in parsed.all_terms()}
-    out = Results(hits=hits, total=total, facets=facet_counts, terms=terms, approximate=not complete)
-    if out.total < 3:
-        out.suggestion = _suggest(searcher, parsed, cleaned)
-    return out
+    return hits, total, facet_counts, complete
 
 
 def _suggest(searcher, parsed, cleaned: str) -> str | None:
