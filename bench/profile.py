@@ -199,8 +199,9 @@ SEARCH_PARTS = [
     ("catch_up", "catch up with the change log (engine.catch_up)"),
     ("searcher", "open/refresh the searcher (engine._searcher)"),
     ("parse", "parse the query (engine.parse)"),
+    ("match", "match, rank and count over posting arrays (matching.run)"),
     ("collect", "Whoosh search for the page of hits (search_with_collector)"),
-    ("count", "total and facet counts over every match (engine.count_matches)"),
+    ("count", "Whoosh count and facets over every match (engine.count_matches)"),
     ("suggest", "did-you-mean (engine._suggest)"),
     ("search_rest", "rest of engine.search (hits, facet lists, terms)"),
     ("load_visible", "load the 10 hits from the database (load_visible)"),
@@ -220,7 +221,7 @@ def profile_search(database_url: str, features: dict[str, list[str]], email: str
     from whoosh.searching import Searcher
 
     from cop.extensions import db
-    from cop.search import engine, views
+    from cop.search import engine, matching, views
     from cop.search.documents import KINDS
 
     app = _profiled_app(database_url, prepare)
@@ -240,7 +241,7 @@ def profile_search(database_url: str, features: dict[str, list[str]], email: str
 
     patches = [(engine, "catch_up", "catch_up"), (engine, "search", "search"), (engine, "_searcher", "searcher"),
                (engine, "parse", "parse"), (engine, "_suggest", "suggest"), (engine, "snippet", "snippet"),
-               (engine, "count_matches", "count"),
+               (engine, "count_matches", "count"), (matching, "run", "match"),
                (views, "_facet_labels", "facet_labels"), (views, "_entries", "entries"),
                (Searcher, "search_with_collector", "collect")]
     originals = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
@@ -287,13 +288,14 @@ def profile_search(database_url: str, features: dict[str, list[str]], email: str
 
 
 def _search_parts(t: dict, tally: Tally, wall: float) -> dict:
-    ms = {name: t.get(name, 0.0) * 1000 for name in ("catch_up", "search", "searcher", "parse", "collect", "count",
+    ms = {name: t.get(name, 0.0) * 1000 for name in ("catch_up", "search", "searcher", "parse", "match", "collect",
+                                                      "count",
                                                       "suggest", "load_visible", "text_of", "snippet", "entries",
                                                       "facet_labels")}
-    parts = {name: ms[name] for name in ("catch_up", "searcher", "parse", "collect", "count", "suggest",
+    parts = {name: ms[name] for name in ("catch_up", "searcher", "parse", "match", "collect", "count", "suggest",
                                          "load_visible", "text_of", "snippet", "facet_labels")}
-    parts["search_rest"] = (ms["search"] - ms["searcher"] - ms["parse"] - ms["collect"] - ms["count"]
-                            - ms["suggest"])
+    parts["search_rest"] = (ms["search"] - ms["searcher"] - ms["parse"] - ms["match"] - ms["collect"]
+                            - ms["count"] - ms["suggest"])
     parts["entries_rest"] = ms["entries"] - ms["load_visible"] - ms["text_of"] - ms["snippet"]
     parts["template"] = (tally.template - tally.sql_in_template) * 1000
     parts["total"] = wall * 1000

@@ -565,7 +565,9 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
     try:
         matched = matching.run(searcher, parsed, restrict, lambda reader: reader.deleted_docs_set, facet_values,
                                limit=page * per_page, newest_first=sort == "newest")
-    except matching.Unsupported:
+    except Exception as error:  # noqa: BLE001  Whoosh's matchers answer whatever the arrays don't
+        if not isinstance(error, matching.Unsupported):
+            log.exception("Matching %r over posting arrays failed; using Whoosh's matchers", cleaned)
         hits, total, facet_counts, complete = _search_with_matchers(searcher, cleaned, parsed, restrict, sort, page,
                                                                     per_page)
     else:

@@ -16,6 +16,7 @@ Whoosh's matchers.
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from whoosh import query
@@ -29,6 +30,7 @@ FILTER_CACHE_ENTRIES = 256
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NO_IDS = np.empty(0, dtype=np.int32)
 _NO_WEIGHTS = np.empty(0, dtype=np.float64)
+_NO_PLACES = np.empty(0, dtype=np.int64)
 
 
 class Unsupported(Exception):
@@ -39,12 +41,11 @@ class Unsupported(Exception):
 class Postings:
     ids: np.ndarray  # sorted document numbers within the segment
     weights: np.ndarray  # Whoosh's posting weights (term frequency times the field's boost)
-    values: tuple | None  # the encoded positions, one per posting, when asked for
+    places: np.ndarray | None  # when asked for: every occurrence as document << 32 | position, sorted
 
     @property
     def nbytes(self) -> int:
-        return self.ids.nbytes + self.weights.nbytes + (sum(map(len, self.values)) + 40 * len(self.values)
-                                                        if self.values is not None else 0)
+        return self.ids.nbytes + self.weights.nbytes + (self.places.nbytes if self.places is not None else 0)
 
 
 class _Cache:
@@ -80,43 +81,52 @@ class _Cache:
 
 
 _postings = _Cache(POSTINGS_CACHE_BYTES)
+_filters_lock = threading.Lock()
 
 
-def _decode(reader, fieldname: str, btext: bytes, with_values: bool) -> Postings:
+def _decode(reader, fieldname: str, btext: bytes, with_places: bool) -> Postings:
     """One term's postings in one segment, deleted documents included (see engine._Reader)."""
     try:
         matcher = reader.postings(fieldname, btext)
     except (TermNotFound, KeyError):
-        return Postings(_NO_IDS, _NO_WEIGHTS, () if with_values else None)
+        return Postings(_NO_IDS, _NO_WEIGHTS, _NO_PLACES if with_places else None)
     ids, weights, values = [], [], []
     if isinstance(matcher, W3LeafMatcher):
-        # Block by block: each block's ids, weights and values are arrays already.
+        # Block by block: each block's ids and weights are arrays already.
         while not matcher._atend:
             matcher._read_ids()
             matcher._read_weights()
             ids.append(np.asarray(matcher._ids, dtype=np.int32))
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            if with_values:
+            if with_places:
                 matcher._read_values()
                 values.extend(matcher._values)
             matcher._next_block()
-        return Postings(np.concatenate(ids) if ids else _NO_IDS, np.concatenate(weights) if weights else _NO_WEIGHTS,
-                        tuple(values) if with_values else None)
-    while matcher.is_active():  # a term inlined in the term index, with a posting or two
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        if with_values:
-            values.append(matcher.value())
-        matcher.next()
-    return Postings(np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64),
-                    tuple(values) if with_values else None)
+        ids = np.concatenate(ids) if ids else _NO_IDS
+        weights = np.concatenate(weights) if weights else _NO_WEIGHTS
+    else:  # a term inlined in the term index, with a posting or two
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if with_places:
+                values.append(matcher.value())
+            matcher.next()
+        ids, weights = np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64)
+    places = None
+    if with_places:
+        decode = reader.schema[fieldname].format.decode_positions
+        positions = [decode(value) for value in values]
+        flat = np.fromiter(chain.from_iterable(positions), dtype=np.int64)
+        owners = np.repeat(ids.astype(np.int64), [len(p) for p in positions])
+        places = np.sort((owners << 32) | flat)
+    return Postings(ids, weights, places)
 
 
-def postings(reader, fieldname: str, btext: bytes, with_values: bool = False) -> Postings:
-    key = (reader.segment().segment_id(), fieldname, btext, with_values)
+def postings(reader, fieldname: str, btext: bytes, with_places: bool = False) -> Postings:
+    key = (reader.segment().segment_id(), fieldname, btext, with_places)
     found = _postings.get(key)
     if found is None:
-        found = _decode(reader, fieldname, btext, with_values)
+        found = _decode(reader, fieldname, btext, with_places)
         _postings.put(key, found)
     return found
 
@@ -162,16 +172,17 @@ def filter_mask(leaf, restrict) -> np.ndarray:
     search engine's filter cache, since members narrow by the same few kinds and facets again and again."""
     filters = _segment_cache(leaf.reader())["filters"]
     key = repr(restrict)
-    found = filters.get(key)
-    if found is None:
-        found = np.zeros(leaf.reader().doc_count_all(), dtype=bool)
-        docnums = np.fromiter(restrict.docs(leaf), dtype=np.int64)
-        found[docnums] = True
+    with _filters_lock:
+        found = filters.get(key)
+        if found is not None:
+            filters.move_to_end(key)
+            return found
+    found = np.zeros(leaf.reader().doc_count_all(), dtype=bool)
+    found[np.fromiter(restrict.docs(leaf), dtype=np.int64)] = True
+    with _filters_lock:
         filters[key] = found
         while len(filters) > FILTER_CACHE_ENTRIES:
             filters.popitem(last=False)
-    else:
-        filters.move_to_end(key)
     return found
 
 
@@ -215,9 +226,9 @@ class _Segment:
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
     def evaluate(self, node) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(node, query.Term):
+        if type(node) is query.Term:
             mask, score = self._term(node)
-        elif isinstance(node, query.Phrase):
+        elif type(node) is query.Phrase:
             mask, score = self._phrase(node)
         elif type(node) is query.And:
             mask, score = self._and(node.subqueries)
@@ -266,28 +277,19 @@ class _Segment:
         words = [self._bytes(fieldname, word) for word in node.words]
         if any(word is None for word in words):
             return self._empty()
-        lists = [postings(self.reader, fieldname, word, with_values=True) for word in words]
-        candidates = lists[0].ids
-        for found in lists[1:]:
-            candidates = np.intersect1d(candidates, found.ids, assume_unique=True)
+        lists = [postings(self.reader, fieldname, word, with_places=True) for word in words]
+        # An occurrence of the first word starts the phrase when the k-th word occurs k places later:
+        # shift each word's occurrences back by k and intersect (all sorted, all in C).
+        starts = lists[0].places
+        for offset, found in enumerate(lists[1:], start=1):
+            starts = np.intersect1d(starts, found.places - offset, assume_unique=True)
         mask, score = self._empty()
-        if not len(candidates):
+        matched = np.unique(starts >> 32).astype(np.int32)
+        if not len(matched):
             return mask, score
-        decode = field.format.decode_positions
-        per_word = [[found.values[i] for i in np.searchsorted(found.ids, candidates)] for found in lists]
-        keep = np.zeros(len(candidates), dtype=bool)
-        for row in range(len(candidates)):
-            starts = set(decode(per_word[0][row]))
-            for offset in range(1, len(lists)):
-                starts &= {p - offset for p in decode(per_word[offset][row])}
-                if not starts:
-                    break
-            keep[row] = bool(starts)
-        matched = candidates[keep]
         mask[matched] = True
-        for word, found in zip(words, lists):
-            positions = np.searchsorted(found.ids, matched)
-            chosen = Postings(matched, found.weights[positions], None)
+        for word, found in zip(words, lists):  # Whoosh scores a phrase as the sum of its words' scores
+            chosen = Postings(matched, found.weights[np.searchsorted(found.ids, matched)], None)
             score[matched] += self.term_scores(fieldname, word, chosen)
         return mask, score
 
