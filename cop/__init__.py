@@ -25,8 +25,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _ensure_local_folders(app)
 
     from cop import cli, errors, mail, security, text
+    from cop.sessions import VerifiedCookieSessionInterface
     from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate
 
+    app.session_interface = VerifiedCookieSessionInterface()
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
