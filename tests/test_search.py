@@ -361,7 +361,8 @@ BODIES = [
 ]
 ARRAY_QUERIES = ["mentors", "business unit", '"business unit"', "mentors budget", "mentors OR welding",
                  "program NOT school", "topic:staffing", '"plant manager" mentors', "interns (budget OR grant)",
-                 "welding", "nothingmatchesthis", '"unit budget"', '"the business case went"', '"mentors mentors"']
+                 "welding", "nothingmatchesthis", '"unit budget"', '"the business case went"', '"mentors mentors"',
+                 "ment*", "weld* budget", "interns OR cohor*", "busin*", "tra* mentors"]
 
 
 def _with_whoosh_matchers(app, text, sort="relevance", page=1, per_page=4, filters=None):
@@ -414,6 +415,8 @@ def test_array_matching_ranks_counts_and_scores_as_whoosh_does(app, member, faci
                 if sort == "relevance":
                     assert [h.score for h in ours.hits] == pytest.approx(scores, rel=1e-9), label
         assert engine.search(app, '"business unit"').total < engine.search(app, "business unit").total
+        segments = [leaf.reader() for leaf, _ in searcher.subsearchers]
+        assert any(len(list(reader.expand_prefix("content", "tra"))) == 2 for reader in segments)
 
 
 def test_decoded_postings_equal_whoosh_matchers(app, publish):

@@ -9,7 +9,7 @@ operations, the facet counts as one `bincount`.
 
 The scores are Whoosh's own BM25F formula with the searcher's statistics, so results rank exactly as
 Whoosh ranks them (tests compare the two). Query shapes this module does not evaluate (wildcards,
-prefixes, fuzzy terms, sloppy phrases, another weighting) raise `Unsupported`; the caller then uses
+fuzzy terms, sloppy phrases, another weighting) raise `Unsupported`; the caller then uses
 Whoosh's matchers.
 """
 
@@ -230,6 +230,8 @@ class _Segment:
             mask, score = self._term(node)
         elif type(node) is query.Phrase:
             mask, score = self._phrase(node)
+        elif type(node) is query.Prefix and node.constantscore:
+            return self._prefix(node)  # Whoosh applies no boost to a prefix; neither does this
         elif type(node) is query.And:
             mask, score = self._and(node.subqueries)
         elif type(node) is query.Or and not node.minmatch and node.scale is None:
@@ -292,6 +294,18 @@ class _Segment:
             chosen = Postings(matched, found.weights[np.searchsorted(found.ids, matched)], None)
             score[matched] += self.term_scores(fieldname, word, chosen)
         return mask, score
+
+    def _prefix(self, node):
+        """`word*` as Whoosh scores it in a segment of more than 5,000 documents: a lone matching term as that
+        term (without the prefix's boost), several as the boosted sum of their scores. (In smaller segments
+        Whoosh gives three or more matching terms a constant 1.0 instead, a shortcut for small indexes.)"""
+        if node.fieldname not in self.searcher.schema:
+            return self._empty()
+        words = list(self.reader.expand_prefix(node.fieldname, node.text))
+        if len(words) == 1:
+            return self._term(query.Term(node.fieldname, words[0]))
+        mask, score = self._or([query.Term(node.fieldname, word) for word in words])
+        return mask, score * node.boost if node.boost != 1.0 else score
 
     def _and(self, subqueries):
         positive = [q for q in subqueries if not isinstance(q, query.Not)]
