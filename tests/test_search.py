@@ -447,3 +447,12 @@ def test_decoded_postings_equal_whoosh_matchers(app, publish):
                 assert decoded.places.tolist() == places
         assert max(len(matching.postings(leaf.reader(), "content", b"mentor").ids)
                    for leaf, _ in searcher.subsearchers or [(searcher, 0)]) > 128
+
+
+def test_snippets_mark_words_far_into_long_texts_and_stems_that_are_no_prefix():
+    long_text = "Orientation covers the badge office and parking. " * 400 + "Our mentors call each intern weekly."
+    marked = engine.snippet(long_text, {("content", "mentor")})
+    assert re.search(r"<mark[^>]*>mentors</mark>", marked) and "parking" in marked  # the passage around it
+    study = "We ran a small study of first-year interns, and the study changed how we pair mentors."
+    assert re.search(r"<mark[^>]*>study</mark>", engine.snippet(study, {("content", "studi")}))
+    assert engine.snippet("Nothing to see here.", {("content", "mentor")}) == ""

@@ -655,6 +655,23 @@ def snippet(text: str, terms: set, fieldname: str = "content") -> str:
     if not words:
         return ""
     try:
-        return highlight.highlight(text[:20_000], words, STEM, _FRAGMENTER, _FORMATTER, top=2)
+        return highlight.highlight(_around_first_match(text[:20_000], words), words, STEM, _FRAGMENTER, _FORMATTER,
+                                   top=2)
     except Exception:
         return ""
+
+
+def _around_first_match(text: str, stems: set) -> str:
+    """The part of `text` from just before the first word that starts with one of the stems: highlighting
+    tokenizes and stems every word it is given, a millisecond for each long hit. A stem that is no prefix
+    of its word ("studi" for "study") may be found later or not at all; then the whole text is used."""
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
+                         + ")", re.IGNORECASE)
+    found = pattern.search(text)
+    if found is None:
+        return text
+    start = text.rfind(" ", 0, max(0, found.start() - 300)) + 1
+    return text[start:start + SNIPPET_WINDOW]
+
+
+SNIPPET_WINDOW = 3000
