@@ -25,8 +25,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _ensure_local_folders(app)
 
     from cop import cli, errors, mail, security, text
-    from cop.sessions import VerifiedCookieSessionInterface
     from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate
+    from cop.sessions import VerifiedCookieSessionInterface
 
     app.session_interface = VerifiedCookieSessionInterface()
     db.init_app(app)

@@ -406,7 +406,7 @@ def test_array_matching_ranks_counts_and_scores_as_whoosh_does(app, member, faci
             for sort, page, filters in [("relevance", 1, None), ("relevance", 2, None), ("newest", 1, None),
                                         ("relevance", 1, {"industry": "Energy"})]:
                 parsed = engine.parse(engine.clean_query(text), searcher.schema)
-                matching.run(searcher, parsed, None, lambda r: r.deleted_docs_set, engine.facet_values, 1, False)
+                matching.run(searcher, parsed, None, engine.facet_values, 1, False)
                 ours = engine.search(app, text, sort=sort, page=page, per_page=4, filters=filters)
                 ids, scores, total, facets = _with_whoosh_matchers(app, text, sort, page, 4, filters)
                 label = (text, sort, page, filters)

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 24
 SEARCH_SECONDS = 1.5
+SNIPPET_WINDOW = 3000  # characters highlighted, from just before the first matching word
 GAP_SECONDS = 600  # how long a missing change-log id may still turn up (a transaction in flight)
 CURRENT_FILE = "CURRENT"
 POSITION_FILE = "position.json"
@@ -563,8 +564,8 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
     restrict = query.And(conditions) if conditions else None
     page = max(1, min(page, 1000))
     try:
-        matched = matching.run(searcher, parsed, restrict, lambda reader: reader.deleted_docs_set, facet_values,
-                               limit=page * per_page, newest_first=sort == "newest")
+        matched = matching.run(searcher, parsed, restrict, facet_values, limit=page * per_page,
+                               newest_first=sort == "newest")
     except Exception as error:  # noqa: BLE001  Whoosh's matchers answer whatever the arrays don't
         if not isinstance(error, matching.Unsupported):
             log.exception("Matching %r over posting arrays failed; using Whoosh's matchers", cleaned)
@@ -585,7 +586,7 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
 
 
 def _search_with_matchers(searcher, cleaned, parsed, restrict, sort, page, per_page):
-    """Whoosh's own matchers, for query shapes `matching` does not evaluate (prefixes, say)."""
+    """Whoosh's own matchers, for query shapes `matching` does not evaluate (sloppy phrases, say)."""
     sortedby = sorting.FieldFacet("stamp", reverse=True) if sort == "newest" else None
     deadline = time.monotonic() + SEARCH_SECONDS
     # The page of hits alone: without facets Whoosh skips postings that cannot make the page.
@@ -673,5 +674,3 @@ def _around_first_match(text: str, stems: set) -> str:
     start = text.rfind(" ", 0, max(0, found.start() - 300)) + 1
     return text[start:start + SNIPPET_WINDOW]
 
-
-SNIPPET_WINDOW = 3000

@@ -74,11 +74,6 @@ class _Cache:
                 _, dropped = self.entries.popitem(last=False)
                 self.size -= dropped.nbytes
 
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
 
 _postings = _Cache(POSTINGS_CACHE_BYTES)
 _filters_lock = threading.Lock()
@@ -129,10 +124,6 @@ def postings(reader, fieldname: str, btext: bytes, with_places: bool = False) ->
         found = _decode(reader, fieldname, btext, with_places)
         _postings.put(key, found)
     return found
-
-
-def clear_caches() -> None:
-    _postings.clear()
 
 
 # Per-segment arrays, kept on the reader (a copy made for new deletions shares them: see engine._refreshed).
@@ -205,7 +196,7 @@ def facet_pairs(reader, facet_values) -> tuple[np.ndarray, np.ndarray, list]:
 
 class _Segment:
     def __init__(self, searcher, leaf):
-        self.searcher, self.leaf, self.reader = searcher, leaf, leaf.reader()
+        self.searcher, self.reader = searcher, leaf.reader()
         self.count = self.reader.doc_count_all()
         weighting = searcher.weighting
         if type(weighting) is not BM25F:
@@ -231,13 +222,13 @@ class _Segment:
         elif type(node) is query.Phrase:
             mask, score = self._phrase(node)
         elif type(node) is query.Prefix and node.constantscore:
-            return self._prefix(node)  # Whoosh applies no boost to a prefix; neither does this
+            return self._prefix(node)  # applies the boost itself: Whoosh's depends on the expansions
         elif type(node) is query.And:
             mask, score = self._and(node.subqueries)
         elif type(node) is query.Or and not node.minmatch and node.scale is None:
             mask, score = self._or(node.subqueries)
         elif node is query.NullQuery:
-            mask, score = np.zeros(self.count, dtype=bool), np.zeros(self.count)
+            mask, score = self._empty()
         else:
             raise Unsupported(type(node).__name__)
         if node.boost != 1.0:
@@ -342,9 +333,9 @@ class Matched:
     facet_counts: dict  # (facet, value) -> count
 
 
-def run(searcher, parsed, restrict, deleted_in, facet_values, limit: int, newest_first: bool) -> Matched:
+def run(searcher, parsed, restrict, facet_values, limit: int, newest_first: bool) -> Matched:
     """Every live document `parsed` finds within `restrict`: the best `limit` of them, how many there are,
-    and their facet counts. `deleted_in(reader)` gives a segment's deleted document numbers."""
+    and their facet counts (`facet_values(reader)`: each document's (facet, value) pairs in a segment)."""
     per_segment, total, counts = [], 0, {}
     for leaf, offset in searcher.subsearchers or [(searcher, 0)]:
         segment = _Segment(searcher, leaf)
@@ -353,7 +344,7 @@ def run(searcher, parsed, restrict, deleted_in, facet_values, limit: int, newest
         mask, score = segment.evaluate(parsed)
         if restrict is not None:
             mask = mask & filter_mask(leaf, restrict)
-        deleted = deleted_in(segment.reader)
+        deleted = segment.reader.deleted_docs_set  # postings keep deleted documents: see engine._Reader
         if deleted:
             mask = mask.copy()
             mask[np.fromiter(deleted, dtype=np.int64)] = False
