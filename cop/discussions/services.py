@@ -391,7 +391,8 @@ def _thread_state_statements() -> tuple[HotRead, HotRead]:
                    .where(ThreadRead.user_id == user_id, ThreadRead.thread_id == t.id).scalar_subquery())
         following = sa.exists().where(Follow.user_id == user_id, Follow.thread_id == t.id)
         noticed = sa.exists().where(n.user_id == user_id, n.read_at.is_(None),
-                                    sa.or_(n.url == sa.bindparam("url"), n.url.like(sa.bindparam("url_prefix"))))
+                                    _points_into_thread(n.url, sa.bindparam("url"), sa.bindparam("replies_url"),
+                                                        sa.bindparam("replies_url_length", type_=sa.Integer)))
         _thread_state_cache.append(HotRead(
             sa.select(t.hidden_at, t.merged_into_id, t.last_activity_at, read_at.label("read_at"),
                       following.label("following"), noticed.label("noticed")).where(t.id == thread_id)))
@@ -409,7 +410,9 @@ def thread_state(thread_id: int, user) -> ThreadState | None:
     it and helpful marks in it: two statements."""
     state, marks = _thread_state_statements()
     url = site_path("discussions.detail", thread_id=thread_id)
-    row = state.first({"user_id": user.id, "thread_id": thread_id, "url": url, "url_prefix": f"{url}/replies/%"})
+    replies_url = f"{url}/replies/"
+    row = state.first({"user_id": user.id, "thread_id": thread_id, "url": url, "replies_url": replies_url,
+                       "replies_url_length": len(replies_url)})
     if row is None:
         return None
     hidden_at, merged_into_id, last_activity_at, read_at, following, noticed = row
@@ -753,7 +756,15 @@ def thread_notifications(thread: Thread):
 
 def thread_notifications_by_id(thread_id: int):
     base = site_path("discussions.detail", thread_id=thread_id)
-    return sa.or_(Notification.url == base, Notification.url.like(f"{base}/replies/%"))
+    replies = f"{base}/replies/"
+    return _points_into_thread(Notification.url, base, replies, len(replies))
+
+
+def _points_into_thread(url, thread_url, replies_url, replies_url_length):
+    """`url` is the thread's own address or one under its replies'. A prefix compared with substr, not LIKE:
+    SQLite re-prepares a statement on every run when a LIKE pattern is a parameter (on the thread page that
+    cost more than the rest of its SQL), and substr is exact about case and wildcards as LIKE is not."""
+    return sa.or_(url == thread_url, sa.func.substr(url, 1, replies_url_length) == replies_url)
 
 
 def hide_thread(thread: Thread, by, note: str = "") -> None:
