@@ -25,11 +25,12 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     _ensure_local_folders(app)
 
     from cop import cli, errors, mail, security, text
-    from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate
+    from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate, release_hot_connection
     from cop.sessions import VerifiedCookieSessionInterface
 
     app.session_interface = VerifiedCookieSessionInterface()
     db.init_app(app)
+    app.teardown_appcontext(release_hot_connection)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine)

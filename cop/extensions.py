@@ -148,21 +148,38 @@ def _note_flushed_writes(session, flush_context):
     session.info["flushed_writes"] = True
 
 
+@sa.event.listens_for(sa.orm.Session, "after_begin")
+def _note_connected(session, transaction, connection):
+    # From here on hot reads run in the session's transaction, so they see what it has changed.
+    session.info["connected"] = True
+    release_hot_connection()
+
+
 @sa.event.listens_for(sa.orm.Session, "after_transaction_end")
 def _forget_flushed_writes(session, transaction):
     if transaction.parent is None:
         session.info.pop("flushed_writes", None)
+        session.info.pop("connected", None)
 
 
 class HotRead:
     """A read statement that every cached page runs, compiled once per dialect and run straight on the
-    driver's cursor inside the session's transaction.
+    driver's cursor.
 
     SQLAlchemy walks a statement to build its cache key on every execution; for the statements behind a
     cached page (the member's row, a thread's state) that walk cost several times the query itself. Values
     come back through the column types' own result processors, so rows hold what `Connection.execute` would
     give (aware datetimes, booleans). Reads only: writes go through the session, where the content version
     and the search change log see them. An expanding parameter (`IN`) is compiled once per list length.
+
+    Inside a unit of work that has begun, a hot read runs in its transaction and sees its changes. Before
+    that (a cached page that needs nothing else), it runs on its own on a pooled connection held for the
+    request, with no transaction to begin and end: the session's begin and close cost a cached thread page
+    more than its SQL. Each such read sees what is committed when it runs; a page cached at a content
+    version read that way is never older than that version, so nothing stale is kept.
+
+    No LIKE: SQLite re-prepares a statement on every run when a LIKE pattern is a parameter (compare a
+    prefix with `substr` instead).
     """
 
     def __init__(self, statement: sa.Select):
@@ -177,6 +194,9 @@ class HotRead:
             compiled = self.statement.compile(dialect=dialect)
             expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
             sql = compiled.string
+            if dialect.name == "sqlite" and " LIKE " in sql:
+                raise ValueError("A hot read with LIKE is re-prepared on every run on SQLite; compare a prefix "
+                                 "with substr instead.")
             for name in expanding:
                 if dialect.positional:
                     marks = ["?" if dialect.paramstyle == "qmark" else "%s"] * lengths[name]
@@ -197,9 +217,9 @@ class HotRead:
         return plan
 
     def rows(self, params: dict) -> list[tuple]:
-        connection = db.session.connection()
+        driver = _hot_connection()
         lengths = {name: len(value) for name, value in params.items() if isinstance(value, (list, tuple))}
-        sql, order, processors, fixed = self._plan(connection.dialect, lengths)
+        sql, order, processors, fixed = self._plan(db.engine.dialect, lengths)
         if fixed:
             params = {**fixed, **params}
         if order is not None:
@@ -211,7 +231,9 @@ class HotRead:
                     arguments.update({f"{name}_{i}": item for i, item in enumerate(value)})
                 else:
                     arguments[name] = value
-        cursor = connection.connection.cursor()
+        for listener in hot_read_listeners:
+            listener(sql)
+        cursor = driver.cursor()
         try:
             cursor.execute(sql, arguments)
             fetched = cursor.fetchall()
@@ -227,3 +249,43 @@ class HotRead:
     def mapping(self, params: dict) -> dict | None:
         row = self.first(params)
         return dict(zip(self.names, row)) if row is not None else None
+
+
+# Called with each hot read's SQL before it runs (statement counts in tests; SQLAlchemy's engine events
+# do not see these statements).
+hot_read_listeners: list = []
+
+_HELD = "cop_hot_read_connection"
+
+
+def _hot_connection():
+    """The driver connection a hot read runs on: the session's once it has begun, else one held for the
+    request (PostgreSQL's in autocommit, as SQLite's always are here: BEGIN is ours to emit)."""
+    from flask import g
+
+    session = db.session()
+    if session.info.get("connected"):
+        return session.connection().connection.dbapi_connection
+    held = g.get(_HELD)
+    if held is None:
+        held = db.engine.raw_connection()
+        if db.engine.dialect.name != "sqlite":
+            held.dbapi_connection.autocommit = True
+        setattr(g, _HELD, held)
+    return held.dbapi_connection
+
+
+def release_hot_connection(exception=None) -> None:
+    """Give the held connection back to the pool as it was (at teardown, or once the session begins)."""
+    from flask import g, has_app_context
+
+    held = g.pop(_HELD, None) if has_app_context() else None
+    if held is None:
+        return
+    try:
+        if db.engine.dialect.name != "sqlite":
+            held.dbapi_connection.autocommit = False
+    except Exception:
+        held.invalidate()  # one that cannot be put back as it was is not put back
+    finally:
+        held.close()

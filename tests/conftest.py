@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from config import TestConfig
 from cop import create_app
-from cop.extensions import db
+from cop.extensions import db, hot_read_listeners
 from cop.practices.taxonomy import ensure_taxonomy
 
 PASSWORD = "correct horse battery"
@@ -253,7 +253,8 @@ def mail_text(message) -> str:
 
 @pytest.fixture
 def count_queries(app):
-    """Counts SQL statements run inside the block: `with count_queries() as q: ...; q.count`."""
+    """Counts SQL statements run inside the block, hot reads included:
+    `with count_queries() as q: ...; q.count`."""
 
     @contextmanager
     def counter():
@@ -270,10 +271,15 @@ def count_queries(app):
             tally.count += 1
             tally.statements.append(statement)
 
+        def hot_read(statement):
+            before_cursor_execute(None, None, statement, None, None, False)
+
         sa.event.listen(engine, "before_cursor_execute", before_cursor_execute)
+        hot_read_listeners.append(hot_read)
         try:
             yield tally
         finally:
             sa.event.remove(engine, "before_cursor_execute", before_cursor_execute)
+            hot_read_listeners.remove(hot_read)
 
     return counter

@@ -58,3 +58,82 @@ def test_a_hot_read_gives_the_rows_connection_execute_gives(app, make_user, make
         row = hot.mapping({"ids": [people[1].id], "not_named": "Nobody"})
         assert row["name"] == "Reader 1" and row["positive"] is True and row["created_at"].tzinfo is not None
         assert hot.first({"ids": [people[1].id], "not_named": "Reader 1"}) is None
+
+
+def _begins(app):
+    """Counts transactions begun on the app's engine inside the block."""
+    with app.app_context():
+        engine = db.engine
+    begun = []
+    listener = lambda connection: begun.append(connection)  # noqa: E731
+    sa.event.listen(engine, "begin", listener)
+    return begun, lambda: sa.event.remove(engine, "begin", listener)
+
+
+def test_a_hot_read_before_the_unit_of_work_begins_none(app, make_user, make_org):
+    from cop.auth.models import User
+    from cop.extensions import HotRead
+
+    person = make_user("Ada Before", org=make_org("Before Co"))
+    hot = HotRead(sa.select(User.__table__.c.name).where(User.__table__.c.id == sa.bindparam("id")))
+    begun, stop = _begins(app)
+    try:
+        with app.app_context():
+            assert hot.first({"id": person.id}) == ("Ada Before",)
+            assert hot.first({"id": person.id}) == ("Ada Before",)
+            assert begun == [] and not db.session().info.get("connected")
+    finally:
+        stop()
+
+
+def test_a_hot_read_inside_a_unit_of_work_sees_its_changes(app, make_user, make_org):
+    from cop.auth.models import User
+    from cop.extensions import HotRead
+
+    person = make_user("Ada Inside", org=make_org("Inside Co"))
+    hot = HotRead(sa.select(User.__table__.c.name).where(User.__table__.c.id == sa.bindparam("id")))
+    with app.app_context():
+        assert hot.first({"id": person.id}) == ("Ada Inside",)  # on the held connection
+        db.session.get(User, person.id).name = "Ada Changed"
+        db.session.flush()
+        assert hot.first({"id": person.id}) == ("Ada Changed",)
+        db.session.rollback()
+        assert hot.first({"id": person.id}) == ("Ada Inside",)
+
+
+def test_a_held_connection_goes_back_to_the_pool_as_it_came(app, make_user, make_org):
+    """After hot reads on the held connection (autocommit on PostgreSQL), the pool's connections still
+    roll back: a rolled-back change is gone, in every connection the pool hands out next."""
+    from cop.auth.models import User
+    from cop.extensions import HotRead
+
+    person = make_user("Ada Pool", org=make_org("Pool Co"))
+    hot = HotRead(sa.select(User.__table__.c.name).where(User.__table__.c.id == sa.bindparam("id")))
+    for _ in range(3):
+        with app.app_context():
+            assert hot.first({"id": person.id}) == ("Ada Pool",)
+        with app.app_context():
+            db.session.get(User, person.id).name = "Never Saved"
+            db.session.flush()
+            db.session.rollback()
+        with app.app_context():
+            assert db.session.get(User, person.id).name == "Ada Pool"
+    with app.app_context():
+        assert db.engine.pool.checkedout() == 0
+
+
+def test_a_hot_read_refuses_like_on_sqlite(app):
+    from cop.auth.models import User
+    from cop.extensions import HotRead
+
+    hot = HotRead(sa.select(User.__table__.c.id).where(User.__table__.c.email.like(sa.bindparam("pattern"))))
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            assert hot.rows({"pattern": "%@example.org"}) is not None
+            return
+        try:
+            hot.rows({"pattern": "%@example.org"})
+        except ValueError as error:
+            assert "substr" in str(error)
+        else:
+            raise AssertionError("a LIKE in a hot read ran on SQLite")

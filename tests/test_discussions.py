@@ -432,6 +432,45 @@ def test_opening_a_thread_marks_its_notifications_read(app, client, member, make
         assert notifications.unread_count(db.session.get(User, member.id)) == 0
 
 
+
+def test_a_thread_page_marks_only_its_own_notifications_read(app, client, member, make_user, make_thread, login):
+    """The thread's address and its replies' count, by exact prefix: not those of a thread whose id starts
+    with the same digits, nor a look-alike address."""
+    thread = make_thread()
+    base = f"/discussions/{thread.id}"
+    urls = [base, f"{base}/replies/7", f"{base}7/replies/1", f"{base}0", f"{base}/repliesx", f"{base}/Replies/8"]
+    with app.app_context():
+        for url in urls:
+            notifications.notify(db.session.get(User, member.id), "reply", "Something", url)
+        db.session.commit()
+    login(member)
+    assert client.get(base).status_code == 200
+    with app.app_context():
+        unread = set(db.session.scalars(sa.select(Notification.url).where(Notification.user_id == member.id,
+                                                                          Notification.read_at.is_(None))))
+    assert unread == set(urls[2:])
+
+
+def test_a_cached_thread_page_begins_no_transaction(app, client, member, make_user, make_thread, make_reply, login):
+    """Once read and cached, a thread page is the member's row and the thread's state, read on their own: no
+    unit of work is begun and ended around them."""
+    thread = make_thread(author=make_user())
+    make_reply(thread, make_user(), "A reply to read")
+    login(member)
+    client.get(f"/discussions/{thread.id}")  # marks it read and caches it
+    with app.app_context():
+        engine = db.engine
+    begun = []
+    listener = lambda connection: begun.append(connection)  # noqa: E731
+    sa.event.listen(engine, "begin", listener)
+    try:
+        page = client.get(f"/discussions/{thread.id}")
+    finally:
+        sa.event.remove(engine, "begin", listener)
+    assert page.status_code == 200 and "A reply to read" in page.get_data(as_text=True)
+    assert begun == []
+
+
 # E-mail: preferences, unsubscribe, digests
 
 def test_email_preferences_immediately_daily_never(app, client, member, make_user, make_thread, make_reply, login,
