@@ -2,6 +2,7 @@
 for each member (their own marks, controls, CSRF token, time zone, unread count and flashed messages)."""
 
 import re
+from html import unescape
 from datetime import datetime, timezone
 
 import pytest
@@ -105,12 +106,12 @@ def test_each_member_gets_their_own_token_marks_and_controls(app, client, login,
     assert "<!--cop:" not in page
     assert client.post(f"/practices/{practice.id}/helpful", data={"csrf_token": token}).status_code == 302
     page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
-    assert "✓ This helped me" in page and "1 member found this helpful" in page
+    assert "✓ This helped me" in unescape(page) and "1 member found this helpful" in page
 
     client = app.test_client()
     login(other, client=client)
     page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
-    assert "✓ This helped me" not in page and 'aria-pressed="false">This helped me' in page
+    assert "✓ This helped me" not in unescape(page) and 'aria-pressed="false">This helped me' in page
     assert "1 member found this helpful" in page
     assert "Maria Member" not in page  # nothing of the previous viewer's header survives
     assert "Omar Other" in page
@@ -148,7 +149,7 @@ def test_the_header_shows_a_new_notification_and_flashed_messages(app, client, l
 
     response = client.post_form(f"/practices/{practice.id}/save", page="/practices/", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Saved to your list." in page and "★ Saved" in page
+    assert "Saved to your list." in page and "★ Saved" in unescape(page)
     assert "Saved to your list." not in client.get(f"/practices/{practice.id}").get_data(as_text=True)
 
 
@@ -190,6 +191,32 @@ def test_a_manager_of_the_authors_organization_sees_the_edit_controls(app, clien
     elsewhere = app.test_client()
     login(colleague_manager, client=elsewhere)
     assert ">Edit<" in elsewhere.get(f"/practices/{practice.id}").get_data(as_text=True)
+
+
+
+def test_cached_pages_are_ascii_and_read_as_the_uncached_page_reads(app, client, login, make_user):
+    """Stored fragments hold other characters as references (see `fragments.ascii_html`): the bytes are
+    ASCII, and what a reader sees, title included, is the page the cache-free path renders."""
+    from cop.discussions import services as discussions
+    from cop.discussions.models import ThreadKind
+
+    asker = make_user(name="Zoë Ñúñez")
+    with app.app_context():
+        thread = discussions.create_thread(db.session.merge(asker), title="Café budgets — who pays “extras”?",
+                                           body="Stipends in € and ¥; ✓ or ✗?", kind=ThreadKind.question,
+                                           category=discussions.category_for("budget-and-funding"))
+        db.session.commit()
+        path = f"/discussions/{thread.id}"
+    login(make_user(name="Rae Reader"))
+    client.get(path)  # the first view marks it read
+    cached = client.get(path).get_data()
+    assert cached.isascii() and "&#8220;extras&#8221;" in cached.decode()
+    app.config["COP_FRAGMENT_CACHE"] = False
+    fresh = client.get(path).get_data(as_text=True)
+    assert not fresh.isascii()
+    shown = unescape(cached.decode())
+    for text in ("<title>Café budgets — who pays “extras”? · ", "Zoë Ñúñez", "Stipends in € and ¥; ✓ or ✗?"):
+        assert text in shown and text in fresh
 
 
 # Discussions: shared lists and thread pages, each member's own part filled in.

@@ -3,6 +3,7 @@ preferences, digests and unsubscribe, unread marks, moderation and its log, rate
 constant number of statements behind lists and thread pages."""
 
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -92,7 +93,7 @@ def test_member_asks_a_question_and_another_answers(app, client, member, make_us
     thread_path = response.headers["Location"]
     page = client.get(thread_path).get_data(as_text=True)
     assert "Which business unit pays for transportation?" in page and "<strong>bus passes</strong>" in page
-    assert "Not answered yet" in page and "✓ Following" in page
+    assert "Not answered yet" in page and "✓ Following" in unescape(page)
 
     helper = make_user(name="Hana Helper")
     other = signed_in(app, login, helper)
@@ -387,7 +388,7 @@ def test_follow_buttons_toggle(app, client, member, make_thread, make_practice, 
     assert "Following Staffing" in client.get("/discussions/c/staffing").get_data(as_text=True)
     response = client.post_form(f"/discussions/practice/{practice.id}/follow", page=f"/practices/{practice.id}")
     assert response.headers["Location"].endswith(f"/practices/{practice.id}#discussions")
-    assert "✓ Following its discussion" in client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "✓ Following its discussion" in unescape(client.get(f"/practices/{practice.id}").get_data(as_text=True))
     assert client.post_form("/discussions/c/no-such-thing/follow", page="/discussions/").status_code == 404
 
 
