@@ -3,9 +3,12 @@
 import sqlalchemy as sa
 
 from cop.auth.models import Role, User
-from cop.cli import DEMO_FACILITATOR, DEMO_MEMBER, DEMO_PASSWORD
+from cop.demo.logins import DEMO_PASSWORD
 from cop.extensions import db
 from cop.orgs.models import Organization, OrgKind
+
+DEMO_FACILITATOR = "dana.whitfield@northbridge.example"
+DEMO_MEMBER = "marcus.bell@harborview.example"
 
 
 def _counts():

@@ -832,7 +832,7 @@ def test_event_pages_run_a_constant_number_of_statements(app, login, facilitator
 # Demo content
 
 def test_demo_events_load_once_through_the_rules(app, runner):
-    from cop.cli import DEMO_PASSWORD
+    from cop.demo.logins import DEMO_PASSWORD
 
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output

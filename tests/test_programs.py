@@ -554,7 +554,7 @@ def test_list_and_compare_pages_run_a_constant_number_of_statements(app, make_or
 # Demo
 
 def test_demo_profiles_cover_every_member_company_and_load_once(app):
-    from cop.cli import seed_community
+    from cop.demo.community import seed_community
     from cop.demo.library import seed_library
     from cop.demo.programs import PROGRAMS, seed_programs
     from cop.orgs.models import OrgKind

@@ -1,0 +1,42 @@
+"""The demo's sign-ins: one person per role or kind of organization, each with what they are there to try.
+
+`flask seed-demo` and `flask demo-logins` (which `make run` calls) print this table, and the README lists the
+same people, so what is printed cannot drift from what the demo holds.
+"""
+
+from typing import NamedTuple
+
+DEMO_PASSWORD = "community-demo-2026"
+
+
+class DemoLogin(NamedTuple):
+    who: str
+    email: str
+    try_this: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("facilitator", "dana.whitfield@northbridge.example",
+              "approve join requests, moderate the flagged reply, run events"),
+    DemoLogin("organization manager", "denise.carter@harborview.example",
+              "edit Harborview's profile and programs, invite a colleague"),
+    DemoLogin("member", "marcus.bell@harborview.example",
+              "browse and save practices, ask a question, RSVP to a site visit"),
+    DemoLogin("training provider", "imani.douglas@beaconcollege.example",
+              "read the feedback scorecard of Beacon's session"),
+    DemoLogin("education partner", "teresa.holm@maplevalleyusd.example",
+              "find employers that host high-school students"),
+    DemoLogin("community organization", "monique.harris@pathwaysyouth.example",
+              "answer questions on wraparound supports"),
+    DemoLogin("sponsor", "eleanor.voss@hartwellfoundation.example",
+              "see what programs the community runs and what they cost"),
+]
+
+
+def login_lines() -> list[str]:
+    """The table as aligned lines of text, for the terminal."""
+    width = max(len(login.who) for login in DEMO_LOGINS)
+    mail = max(len(login.email) for login in DEMO_LOGINS)
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
+    lines += [f"  {login.who:<{width}}  {login.email:<{mail}}  {login.try_this}" for login in DEMO_LOGINS]
+    return lines
