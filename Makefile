@@ -26,9 +26,7 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "CoP is starting on http://127.0.0.1:5000"
-	@echo "  demo facilitator: dana.whitfield@northbridge.example"
-	@echo "  demo member:      marcus.bell@harborview.example"
-	@echo "  password (both):  community-demo-2026"
+	@$(BIN)/flask demo-logins
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

@@ -1,14 +1,29 @@
-"""The demo community: realistic, big enough to explore, and loaded only once."""
+"""The demo community: realistic, big enough to explore, alive over a year, and loaded only once."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from cop.auth.models import Role, User
-from cop.demo.logins import DEMO_PASSWORD
-from cop.extensions import db
+from cop.demo import read_data
+from cop.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from cop.extensions import db, utcnow
 from cop.orgs.models import Organization, OrgKind
 
+ROOT = Path(__file__).resolve().parent.parent
 DEMO_FACILITATOR = "dana.whitfield@northbridge.example"
-DEMO_MEMBER = "marcus.bell@harborview.example"
+# What each demo login is there to show: their role and the kind of organization they belong to.
+EXPECTED = {
+    "facilitator": (Role.facilitator, OrgKind.facilitator),
+    "organization manager": (Role.manager, OrgKind.member_company),
+    "member": (Role.member, OrgKind.member_company),
+    "training provider": (None, OrgKind.training_provider),
+    "education partner": (None, OrgKind.education_partner),
+    "community organization": (None, OrgKind.community_organization),
+    "sponsor": (None, OrgKind.sponsor),
+}
 
 
 def _counts():
@@ -32,15 +47,88 @@ def test_seed_demo_builds_the_network_once(app, runner):
         assert db.session.scalar(sa.select(User.role).where(User.email == DEMO_FACILITATOR)) is Role.facilitator
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "Created 0 organizations, 0 people" in second.output
+    assert "0 saved practices, 0 practice follows" in second.output
     skipped = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "already has members" in skipped.output
     with app.app_context():
         assert _counts() == counts
 
 
-def test_demo_logins_work(app, runner, client):
-    runner.invoke(args=["seed-demo"])
-    for email in (DEMO_FACILITATOR, DEMO_MEMBER):
-        fresh = app.test_client()
-        assert fresh.post_form("/auth/signin", {"email": email, "password": DEMO_PASSWORD}).status_code == 302
-        assert fresh.get("/members/").status_code == 200
+def test_the_seeded_network_is_the_one_in_the_data_files(app, runner):
+    from cop.discussions.models import Thread
+    from cop.events.models import Event
+    from cop.programs.models import Program
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    events = read_data("events")
+    with app.app_context():
+        people = {email: name for email, name in db.session.execute(sa.select(User.email, User.name))}
+        assert people == {p["email"]: p["name"] for p in read_data("people")}
+        assert set(db.session.scalars(sa.select(Organization.name))) == {o["name"] for o in read_data("organizations")}
+        assert set(db.session.scalars(sa.select(Thread.title))) == {t["title"] for t in read_data("threads")}
+        assert set(db.session.scalars(sa.select(Program.name))) == {p["name"] for p in read_data("programs")}
+        assert set(db.session.scalars(sa.select(Event.title))) == (
+            {e["title"] for e in events["events"]} | {events["feedback_session"]["title"]})
+
+
+def test_the_demo_has_a_year_of_reading_not_zero_views(app, runner):
+    from cop.discussions.models import Follow, ReplyHelpfulMark, Thread
+    from cop.practices.models import Bookmark, HelpfulMark, Practice
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        now = utcnow()
+        practices = db.session.scalars(sa.select(Practice)).all()
+        views = [p.view_count for p in practices]
+        assert min(views) > 0 and len(set(views)) > len(views) // 2
+        by_age = sorted(practices, key=lambda p: p.published_at)
+        older, newer = by_age[:len(by_age) // 2], by_age[len(by_age) // 2:]
+        assert sum(p.view_count for p in older) > 1.5 * sum(p.view_count for p in newer)
+        popular = sorted(practices, key=lambda p: p.helpful_count)
+        assert sum(p.view_count for p in popular[-10:]) > 2 * sum(p.view_count for p in popular[:10])
+
+        def months(column):
+            moments = db.session.scalars(sa.select(column)).all()
+            assert moments and all(now - timedelta(days=366) <= m <= now for m in moments), column
+            return {(m.year, m.month) for m in moments}
+
+        assert len(months(Practice.published_at)) >= 10 and len(months(Thread.created_at)) >= 9
+        for column in (HelpfulMark.created_at, Bookmark.created_at, ReplyHelpfulMark.created_at):
+            assert len(months(column)) >= 6, column
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Bookmark)) >= 50
+        assert db.session.scalar(sa.select(sa.func.count(Follow.id)).where(Follow.practice_id.is_not(None))) >= 66
+        assert db.session.scalar(sa.select(sa.func.count(Follow.id)).where(Follow.category_id.is_not(None))) >= 15
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HelpfulMark)) >= 200
+
+
+def test_every_demo_login_signs_in_with_its_role_and_sees_content(app, runner):
+    assert set(EXPECTED) == {login.who for login in DEMO_LOGINS}
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        from cop.practices.models import Practice
+
+        titles = [t for t in db.session.scalars(sa.select(Practice.title)) if re.fullmatch(r"[A-Za-z0-9 ,-]+", t)]
+    for login in DEMO_LOGINS:
+        role, kind = EXPECTED[login.who]
+        with app.app_context():
+            person = db.session.scalar(sa.select(User).where(User.email == login.email))
+            assert person is not None, login.email
+            assert person.organization.kind is kind and (role is None or person.role is role), login.who
+            name = person.name
+        client = app.test_client()
+        signed_in = client.post_form("/auth/signin", {"email": login.email, "password": DEMO_PASSWORD})
+        assert signed_in.status_code == 302, login.who
+        home = client.get("/")
+        assert home.status_code == 200 and name.split()[0] in home.get_data(as_text=True), login.who
+        library = client.get("/practices/").get_data(as_text=True)
+        assert any(title in library for title in titles), login.who
+
+
+def test_make_run_and_the_readme_list_the_same_demo_logins(runner):
+    printed = runner.invoke(args=["demo-logins"])
+    assert printed.exit_code == 0 and DEMO_PASSWORD in printed.output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for login in DEMO_LOGINS:
+        assert login.email in printed.output and login.try_this in printed.output
+        assert f"| {login.who} | `{login.email}` | {login.try_this} |" in readme
+    assert "flask demo-logins" in (ROOT / "Makefile").read_text(encoding="utf-8")

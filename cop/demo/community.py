@@ -1,5 +1,8 @@
 """The demo network's organizations and people, from cop/demo/data/organizations.yaml and people.yaml."""
 
+import hashlib
+from datetime import timedelta
+
 import click
 import sqlalchemy as sa
 
@@ -9,6 +12,13 @@ from cop.extensions import db
 
 ORGANIZATIONS = read_data("organizations")
 PEOPLE = read_data("people")
+
+
+def _joined(key: str):
+    """The community's founding members all joined in the weeks before the demo's year of activity began."""
+    from cop.extensions import utcnow
+
+    return utcnow() - timedelta(days=370 + int(hashlib.sha256(key.encode()).hexdigest(), 16) % 60)
 
 
 def seed_community() -> dict[str, int]:
@@ -28,6 +38,7 @@ def seed_community() -> dict[str, int]:
                     name=data["name"], kind=OrgKind(data["kind"]), subtype=data.get("subtype"),
                     industry=data.get("industry"), region=data.get("region", ""), size_band=data.get("size_band"),
                     website=data.get("website", ""), description=data.get("description", ""))
+                orgs[data["name"]].created_at = _joined(data["name"])
                 created["organizations"] += 1
     existing = set(db.session.scalars(sa.select(User.email)))
     # Every demo account shares one password, so one (deliberately slow) hash serves them all.
@@ -36,8 +47,9 @@ def seed_community() -> dict[str, int]:
         for data in bar:
             if data["email"] in existing:
                 continue
-            create_member(name=data["name"], email=data["email"], organization=orgs[data["organization"]],
-                          role=Role(data["role"]), password_hash=shared_hash, title=data.get("title", ""),
-                          bio=data.get("bio", ""), timezone=data.get("timezone"))
+            person = create_member(name=data["name"], email=data["email"], organization=orgs[data["organization"]],
+                                   role=Role(data["role"]), password_hash=shared_hash, title=data.get("title", ""),
+                                   bio=data.get("bio", ""), timezone=data.get("timezone"))
+            person.created_at = person.decided_at = _joined(data["email"])
             created["people"] += 1
     return created

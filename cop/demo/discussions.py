@@ -2,6 +2,7 @@
 discussion services so the real rules run (counters, answers, follows, notifications)."""
 
 import hashlib
+import random
 from datetime import timedelta
 
 import click
@@ -37,12 +38,25 @@ def _backdate(thread, replies, days_ago: int) -> None:
         thread.answered_at = min((answer.created_at if answer else start) + timedelta(hours=6), now)
 
 
+def _date_reactions(thread, replies, rng: random.Random) -> None:
+    """Follows and helpful marks happen when people read a post, not on the day the demo is loaded."""
+    from cop.discussions.models import Follow, ReplyHelpfulMark
+    from cop.extensions import utcnow
+
+    now = utcnow()
+    for follow in db.session.scalars(sa.select(Follow).where(Follow.thread_id == thread.id)):
+        follow.created_at = thread.created_at
+    for reply in replies:
+        for mark in db.session.scalars(sa.select(ReplyHelpfulMark).where(ReplyHelpfulMark.reply_id == reply.id)):
+            mark.created_at = min(reply.created_at + timedelta(hours=rng.randint(1, 96)), now)
+
+
 def seed_discussions() -> dict[str, int]:
     """The demo threads of cop/demo/data/threads.yaml, with replies, answers, helpful marks, follows and one open flag; threads that
     already exist (by title) are left alone."""
     from cop.auth.models import MemberStatus, User
     from cop.discussions import services
-    from cop.discussions.models import FlagReason, Thread, ThreadKind
+    from cop.discussions.models import FlagReason, Follow, Thread, ThreadKind
     from cop.notifications.services import without_email
     from cop.practices.models import Practice
 
@@ -56,8 +70,11 @@ def seed_discussions() -> dict[str, int]:
     with without_email():
         for who, slugs in CATEGORY_FOLLOWS.items():
             for slug in slugs:
-                if who in people:
-                    services.follow(people[who], category=services.category_for(slug))
+                if who in people and services.follow(people[who], category=services.category_for(slug)):
+                    db.session.flush()
+                    follow = db.session.scalar(sa.select(Follow).where(
+                        Follow.user_id == people[who].id, Follow.category_id == services.category_for(slug).id))
+                    follow.created_at = people[who].created_at + timedelta(days=2)  # soon after they joined
         with click.progressbar(THREADS, label="Discussions  ", show_pos=True) as bar:
             for data in bar:
                 author = people.get(data["author"])
@@ -89,6 +106,7 @@ def seed_discussions() -> dict[str, int]:
                                        flag.get("note", ""))
                 db.session.flush()
                 _backdate(thread, replies, data["days_ago"])
+                _date_reactions(thread, replies, random.Random(data["title"]))
                 created["threads"] += 1
                 created["replies"] += len(replies)
     db.session.flush()

@@ -1,7 +1,9 @@
-"""Demo practices from cop/demo/practices/*.md, loaded through the library's services."""
+"""Demo practices from cop/demo/practices/*.md, loaded through the library's services, with a year of
+reading around them: view counts, helpful marks, saves and follows dated after each practice appeared."""
 
 import hashlib
 import io
+import random
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,7 +64,7 @@ def _demo_pdf(title: str) -> bytes:
 
 
 def _backdate(practice, days_ago: int) -> None:
-    """Spread the demo over two years, each update some months after its first version."""
+    """Spread the demo over the last year, each update some weeks after its first version."""
     from cop.extensions import utcnow
 
     first = utcnow() - timedelta(days=days_ago, hours=days_ago % 9)
@@ -74,14 +76,60 @@ def _backdate(practice, days_ago: int) -> None:
         revision.created_at = first if revision.number == 1 else update
 
 
+def _some_time_after(start, rng: random.Random):
+    """A moment between `start` and now, most often soon after it, as reading tails off."""
+    from cop.extensions import utcnow
+
+    span = (utcnow() - start).total_seconds()
+    return start + timedelta(seconds=span * rng.random() ** 2)
+
+
+def demo_views(days_online: int, helpful: int, rng: random.Random) -> int:
+    """The rule for a demo practice's view count: a steady trickle for every day it has been online, more
+    for a popular one (each helpful mark stands for a dozen readers or so), and some noise."""
+    return int(days_online * rng.uniform(0.2, 0.8) + helpful * rng.randint(8, 16) + rng.randint(5, 40))
+
+
+def _read_around(practice, author, readers: list, rng: random.Random) -> dict[str, int]:
+    """Helpful marks, saves and discussion follows by other members, dated after publication, and the
+    practice's view count; all through the services, so counters move as they would for real."""
+    from cop.discussions import services as discussions
+    from cop.discussions.models import Follow
+    from cop.extensions import utcnow
+    from cop.practices import services
+    from cop.practices.models import Bookmark, HelpfulMark
+
+    counts = {"helpful marks": 0, "saved practices": 0, "practice follows": 0}
+    days_online = (utcnow() - practice.published_at).days
+    # Older practices have had longer to collect marks; some simply strike a chord.
+    markers = rng.sample(readers, min(len(readers), int(days_online / 365 * rng.uniform(2, 16)) + rng.randint(0, 3)))
+    for reader in markers:
+        counts["helpful marks"] += services.mark_helpful(practice, reader)
+    for reader in rng.sample(readers, min(len(readers), len(markers) // 3 + rng.randint(0, 3))):
+        counts["saved practices"] += services.save_practice(practice, reader)
+    followers = [author] + rng.sample(readers, min(len(readers), rng.randint(0, 2)))
+    for person in followers:
+        counts["practice follows"] += discussions.follow(person, practice=practice)
+    db.session.flush()
+    for row in db.session.scalars(sa.select(HelpfulMark).where(HelpfulMark.practice_id == practice.id)):
+        row.created_at = _some_time_after(practice.published_at, rng)
+    for row in db.session.scalars(sa.select(Bookmark).where(Bookmark.practice_id == practice.id)):
+        row.created_at = _some_time_after(practice.published_at, rng)
+    for row in db.session.scalars(sa.select(Follow).where(Follow.practice_id == practice.id)):
+        row.created_at = _some_time_after(practice.published_at, rng)
+    practice.view_count = demo_views(days_online, len(markers), rng)
+    return counts
+
+
 def seed_library() -> dict[str, int]:
-    """Practices with a first version and an update, helpful marks, and a few toolkit documents."""
+    """Practices with a first version and an update, a few toolkit documents, and a year of readers around
+    them; a practice already there (by title) is left alone, so running again adds nothing."""
     from cop.auth.models import MemberStatus, User
     from cop.orgs.models import Organization
     from cop.practices import services
     from cop.practices.models import Competency, Practice, Topic
 
-    created = {"practices": 0, "helpful marks": 0, "attachments": 0}
+    created = {"practices": 0, "helpful marks": 0, "saved practices": 0, "practice follows": 0, "attachments": 0}
     existing = set(db.session.scalars(sa.select(Practice.title)))
     topics = {t.slug: t for t in db.session.scalars(sa.select(Topic))}
     competencies = {c.slug: c for c in db.session.scalars(sa.select(Competency))}
@@ -110,12 +158,12 @@ def seed_library() -> dict[str, int]:
             if first_version(data["body"]) != data["body"]:
                 services.update_practice(practice, author, title=practice.title, summary=practice.summary,
                                          body=data["body"], note="Added what we learned since")
-            _backdate(practice, _pick(list(range(20, 700)), data["title"]))
+            _backdate(practice, _pick(list(range(3, 360)), data["title"]))
             created["practices"] += 1
             readers = [p for p in people if p.organization_id != org.id]
-            for reader in readers[int(path.stem[1:3] or 0) % 5::7][:9]:
-                services.mark_helpful(practice, reader)
-                created["helpful marks"] += 1
+            rng = random.Random(data["title"])  # seeded by the title: the same demo on every machine
+            for what, n in _read_around(practice, author, readers, rng).items():
+                created[what] += n
             if path.stem[1:3] in {"01", "07", "11", "17"}:
                 services.add_attachment(practice, io.BytesIO(_demo_pdf(practice.title)),
                                         f"{practice.title} - toolkit.pdf", by=author)
