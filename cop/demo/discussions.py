@@ -52,8 +52,8 @@ def _date_reactions(thread, replies, rng: random.Random) -> None:
 
 
 def seed_discussions() -> dict[str, int]:
-    """The demo threads of cop/demo/data/threads.yaml, with replies, answers, helpful marks, follows and one open flag; threads that
-    already exist (by title) are left alone."""
+    """The demo threads of cop/demo/data/threads.yaml, with replies, answers, helpful marks, follows and one
+    open flag; threads that already exist (by title) are left alone."""
     from cop.auth.models import MemberStatus, User
     from cop.discussions import services
     from cop.discussions.models import FlagReason, Follow, Thread, ThreadKind
