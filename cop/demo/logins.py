@@ -17,7 +17,7 @@ class DemoLogin(NamedTuple):
 
 DEMO_LOGINS = [
     DemoLogin("facilitator", "dana.whitfield@northbridge.example",
-              "approve join requests, moderate the flagged reply, run events"),
+              "review the flagged reply, pin a thread, run an event"),
     DemoLogin("organization manager", "denise.carter@harborview.example",
               "edit Harborview's profile and programs, invite a colleague"),
     DemoLogin("member", "marcus.bell@harborview.example",
@@ -29,7 +29,7 @@ DEMO_LOGINS = [
     DemoLogin("community organization", "monique.harris@pathwaysyouth.example",
               "answer questions on wraparound supports"),
     DemoLogin("sponsor", "eleanor.voss@hartwellfoundation.example",
-              "see what programs the community runs and what they cost"),
+              "compare the community's programs and how they are funded"),
 ]
 
 
