@@ -464,7 +464,23 @@ def parse(text: str, schema):
         parsed = parser.parse(text)
     except (Exception, RecursionError):  # the parser raises IndexError, ValueError, RecursionError...
         parsed = parser.parse(re.sub(r"[^\w\s]", " ", text))
-    return parsed
+    return _phrases_as_words(parsed, schema)
+
+
+def _phrases_as_words(node, schema):
+    """A phrase on a field that stores no positions, as all of its words.
+
+    A comma splits a quoted phrase into tag terms ("budget,plan" is the tags budget and plan), and the
+    tag field keeps no positions, so no engine can match it as a phrase (Whoosh raises QueryError):
+    match the words instead."""
+    if isinstance(node, query.Phrase):
+        field = schema[node.fieldname] if node.fieldname in schema else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            return query.And([query.Term(node.fieldname, word) for word in node.words], boost=node.boost)
+        return node
+    if node.is_leaf():
+        return node
+    return node.apply(lambda child: _phrases_as_words(child, schema))
 
 
 @dataclass
@@ -577,12 +593,19 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
             stored = searcher.stored_fields(docnum)
             hits.append(Hit(stored["kind"], stored["obj_id"], score))
         total, facet_counts, complete = matched.total, _by_facet(matched.facet_counts), True
-    terms = {(fieldname, value.decode() if isinstance(value, bytes) else value)
-             for fieldname, value in parsed.all_terms()}
+    terms = _words(parsed, searcher.schema)
     out = Results(hits=hits, total=total, facets=facet_counts, terms=terms, approximate=not complete)
     if out.total < 3:
         out.suggestion = _suggest(searcher, parsed, cleaned)
     return out
+
+
+def _words(parsed, schema) -> set[tuple[str, str]]:
+    """The query's (field, word) pairs, for highlighting. Numeric fields (a `day:` range) are left out:
+    their terms are Whoosh's binary encoding of a number, not text."""
+    return {(fieldname, value.decode() if isinstance(value, bytes) else value)
+            for fieldname, value in parsed.all_terms()
+            if fieldname in schema and not isinstance(schema[fieldname], NUMERIC)}
 
 
 def _search_with_matchers(searcher, cleaned, parsed, restrict, sort, page, per_page):
