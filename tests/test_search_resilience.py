@@ -1,12 +1,17 @@
 """Search under hostile input and a damaged index: every query the box accepts answers quickly without
 a server error, and an index damaged on disk degrades to a clear page and heals itself from the database."""
 
+import logging
+import os
+import re
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cop.extensions import db
 from cop.search import engine
 from tests.test_search import publish  # noqa: F401  the fixture
 
@@ -76,3 +81,104 @@ def test_the_query_is_capped_before_parsing():
     for text in ["x" * 100_000, "budget " * 20_000, '"a,b" ' * 5000, "(" * 50_000]:
         cleaned = engine.clean_query(text)
         assert len(cleaned) <= engine.MAX_QUERY_CHARS and len(cleaned.split()) <= engine.MAX_TERMS
+
+
+# A damaged index, on disk, as a disk, a crash or a careless hand leaves it.
+
+def _segment(folder: Path) -> Path:
+    return next(folder.glob("*.seg"))
+
+
+def _toc(folder: Path) -> Path:
+    return max(folder.glob("*.toc"))
+
+
+DAMAGE = {
+    "truncated segment": lambda folder: os.truncate(_segment(folder), _segment(folder).stat().st_size // 2),
+    "garbage segment": lambda folder: _segment(folder).write_bytes(b"garbage" * 100),
+    "deleted segment": lambda folder: _segment(folder).unlink(),
+    "deleted table of contents": lambda folder: _toc(folder).unlink(),
+    "garbage table of contents": lambda folder: _toc(folder).write_bytes(b"garbage" * 10),
+    "truncated table of contents": lambda folder: os.truncate(_toc(folder), 10),
+}
+
+
+@pytest.fixture
+def indexed(app, client, member, publish, login):
+    """A signed-in member and an index on disk holding one practice, found by "budget"."""
+    publish(title="Budget plan for interns", body="The business unit plans the budget.")
+    login(member)
+    assert "Budget plan for interns" in client.get("/search/?q=budget").get_data(as_text=True)
+    return engine.current_dir(app)
+
+
+def _damage_logs(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def _healed(client, seconds: float = 30.0) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = client.get("/search/?q=budget")
+        if response.status_code == 200:
+            return response.get_data(as_text=True)
+        assert response.status_code == 503
+        time.sleep(0.05)
+    raise AssertionError("the damaged index was not rebuilt")
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_index_says_it_is_being_rebuilt_and_heals_itself(app, client, indexed, caplog, damage):
+    engine.close_searchers()  # as a worker started after the damage finds it
+    DAMAGE[damage](indexed)
+    caplog.set_level(logging.WARNING)
+    started = time.monotonic()
+    response = client.get("/search/?q=budget")
+    assert time.monotonic() - started < 2.0
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert "Search is being rebuilt, try again in a minute." in response.get_data(as_text=True)
+    suggested = client.get("/search/suggest?q=budg")
+    assert suggested.status_code in (200, 503) and suggested.get_json()["titles"] in ([], ["Budget plan for interns"])
+    for _ in range(5):
+        client.get("/search/?q=budget")
+    assert "Budget plan for interns" in _healed(client)
+    logged = _damage_logs(caplog)
+    assert len(logged) == 1 and "damaged" in logged[0], logged
+    assert engine.current_dir(app) != indexed and not indexed.exists()
+    with app.app_context():
+        assert engine.search(app, "budget").total == 1
+        db.session.remove()
+
+
+def test_the_type_ahead_degrades_while_the_index_is_rebuilt(app, client, indexed):
+    engine.close_searchers()
+    DAMAGE["garbage segment"](indexed)
+    response = client.get("/search/suggest?q=budg")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert response.get_json()["titles"] == []
+    _healed(client)
+    assert client.get("/search/suggest?q=budg").get_json() == {"titles": ["Budget plan for interns"]}
+
+
+def test_a_worker_holding_a_searcher_notices_a_garbled_table_of_contents(app, client, publish, indexed, caplog):
+    publish(title="Budget plan two", body="A second budget.")  # a new generation for the held searcher to read
+    _toc(indexed).write_bytes(b"garbage" * 10)
+    caplog.set_level(logging.WARNING)
+    assert client.get("/search/?q=budget").status_code == 503
+    html = _healed(client)
+    assert "Budget plan for interns" in html and "Budget plan two" in html
+    assert len(_damage_logs(caplog)) == 1
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_sync_rebuilds_a_damaged_index_and_succeeds(app, runner, client, indexed, damage):
+    engine.close_searchers()
+    DAMAGE[damage](indexed)
+    result = runner.invoke(args=["search", "sync"])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"The search index was damaged \(.+\); rebuilt it from the database: 3 document\(s\)\.\n",
+                        result.output), result.output  # the practice, its author and the author's organization
+    assert engine.current_dir(app) != indexed
+    assert "Budget plan for interns" in client.get("/search/?q=budget").get_data(as_text=True)
+    again = runner.invoke(args=["search", "sync"])
+    assert again.exit_code == 0 and again.output == "Refreshed 0 document(s).\n"
