@@ -233,7 +233,6 @@ def _raise_if_damaged(app, folder: Path, error: BaseException) -> None:
             _damage[key] = (folder, time.monotonic(), rebuilding)
         rebuilding.start()
         raise IndexRebuilding from error
-    return None
 
 
 def _heal_in_background(app, folder: Path) -> None:
