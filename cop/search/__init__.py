@@ -43,7 +43,12 @@ def init_app(app):
     @search_cli.command("sync")
     def sync_command():
         """Apply changes the index has not seen yet (safe to run from cron, on every machine)."""
-        click.echo(f"Refreshed {engine.sync(app)} document(s).")
+        refreshed, damage = engine.sync_or_repair(app)
+        if damage:
+            click.echo(f"The search index was damaged ({damage}); rebuilt it from the database: "
+                       f"{refreshed} document(s).")
+        else:
+            click.echo(f"Refreshed {refreshed} document(s).")
 
 
 def _sync_quietly(app):
@@ -53,6 +58,8 @@ def _sync_quietly(app):
     with app.app_context():
         try:
             engine.sync(app)
+        except engine.IndexRebuilding:  # logged once where it was found; a rebuild is under way
+            pass
         except Exception:  # the change log still holds the work; the next sync applies it
             log.exception("Search sync after commit failed")
         finally:

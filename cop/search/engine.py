@@ -5,6 +5,7 @@ Whoosh is used only in this module and its package, so the engine stays replacea
 """
 
 import copy
+import fcntl
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ import time
 import unicodedata
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, filterfalse, islice
 from pathlib import Path
@@ -41,6 +43,8 @@ SNIPPET_WINDOW = 3000  # characters highlighted, from just before the first matc
 GAP_SECONDS = 600  # how long a missing change-log id may still turn up (a transaction in flight)
 CURRENT_FILE = "CURRENT"
 POSITION_FILE = "position.json"
+REBUILD_LOCK_FILE = "REBUILD.lock"
+RETRY_AFTER_SECONDS = 60  # how long a damaged index answers "being rebuilt" before a failed rebuild is tried again
 
 STEM = StemmingAnalyzer()
 
@@ -85,13 +89,15 @@ def _root(app) -> Path:
 
 
 def current_dir(app) -> Path | None:
+    """The folder CURRENT names, if it exists. Whether it holds a readable index is for the reader to
+    find out: a damaged one is rebuilt from the database (see `heal`), not replaced by an empty one."""
     pointer = _root(app) / CURRENT_FILE
     try:
         name = pointer.read_text().strip()
     except FileNotFoundError:
         return None
     folder = _root(app) / name
-    return folder if index.exists_in(folder) else None
+    return folder if name and folder.is_dir() else None
 
 
 def _create_build_dir(app) -> Path:
@@ -165,6 +171,100 @@ def _open(folder: Path):
     return _retrying(lambda: index.open_dir(folder))
 
 
+# A damaged index: truncated or deleted segment files, a missing or garbled table of contents. Each process
+# that finds one logs it once, answers "being rebuilt" (IndexRebuilding) meanwhile, and starts a rebuild
+# from the database in the background unless another process is already at it.
+
+class IndexRebuilding(Exception):
+    """The index on disk is damaged and is being rebuilt from the database: try again in a minute."""
+
+
+_damage: dict[str, tuple[Path, float, threading.Thread | None]] = {}  # root -> (folder, found at, rebuild)
+_damage_lock = threading.Lock()
+
+
+def check_index(folder: Path) -> None:
+    """Raise if the index in `folder` cannot be read: its table of contents, every segment's files and
+    the stored fields at both ends of each segment. (Whoosh's reader() itself tries again for half a
+    second when a writer replaces the generation meanwhile.)"""
+    with index.open_dir(folder).reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            count = leaf.doc_count_all()
+            for docnum in {0, count - 1} if count else ():
+                leaf.stored_fields(docnum)
+
+
+def _refuse_if_known_damaged(app, folder: Path) -> None:
+    """Answer IndexRebuilding at once while this process knows `folder` is damaged and being rebuilt; a
+    rebuild that failed is tried again (and the damage logged again) after RETRY_AFTER_SECONDS."""
+    key = str(_root(app))
+    with _damage_lock:
+        known = _damage.get(key)
+        if known is None:
+            return
+        damaged, found_at, rebuilding = known
+        if damaged != folder:  # rebuilt and swapped in since
+            del _damage[key]
+            return
+        if (rebuilding is not None and rebuilding.is_alive()) or time.monotonic() - found_at < RETRY_AFTER_SECONDS:
+            raise IndexRebuilding
+        del _damage[key]
+
+
+def _raise_if_damaged(app, folder: Path, error: BaseException) -> None:
+    """After `error` while using the index in `folder`: if the index is damaged, log it once, start a
+    rebuild in the background and raise IndexRebuilding; otherwise return, and the caller re-raises."""
+    if isinstance(error, IndexRebuilding):
+        raise error
+    try:
+        check_index(folder)
+    except Exception as damage:  # noqa: BLE001  whatever the damage makes Whoosh raise
+        key = str(_root(app))
+        with _damage_lock:
+            if key in _damage and _damage[key][0] == folder:
+                raise IndexRebuilding from error  # another thread found it first and logged it
+            _damage[key] = (folder, time.monotonic(), None)
+        log.error("The search index in %s is damaged (%s: %s); rebuilding it from the database in the background",
+                  folder, type(damage).__name__, damage)
+        real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app  # current_app
+        rebuilding = threading.Thread(target=_heal_in_background, args=(real_app, folder), name="search-heal",
+                                      daemon=True)
+        with _damage_lock:
+            _damage[key] = (folder, time.monotonic(), rebuilding)
+        rebuilding.start()
+        raise IndexRebuilding from error
+
+
+def _heal_in_background(app, folder: Path) -> None:
+    with app.app_context():
+        try:
+            report = heal(app, folder)
+            if report is not None:
+                log.warning("Rebuilt the damaged search index: %s document(s) in %.1f s",
+                            sum(report["documents"].values()), report["seconds"])
+        except Exception:  # the next search after RETRY_AFTER_SECONDS tries again
+            log.exception("Rebuilding the damaged search index failed")
+        finally:
+            db.session.remove()
+
+
+@contextmanager
+def _rebuild_lock(app, wait: bool):
+    """One rebuild at a time across processes (a swap deletes every other build folder). Yields whether
+    the lock is held; the operating system releases it if the process dies."""
+    _root(app).mkdir(parents=True, exist_ok=True)
+    with open(_root(app) / REBUILD_LOCK_FILE, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 # Writing
 
 def _documents_for(changes: dict[str, set[int]]) -> tuple[list[dict], list[str]]:
@@ -214,6 +314,16 @@ def sync(app, timeout: float = 10.0) -> int:
     (with the ids still missing below it) is stored in the index folder itself.
     """
     folder = ensure_index(app)
+    _refuse_if_known_damaged(app, folder)
+    try:
+        return _apply_changes(folder, timeout)
+    except Exception as error:
+        db.session.rollback()
+        _raise_if_damaged(app, folder, error)
+        raise
+
+
+def _apply_changes(folder: Path, timeout: float) -> int:
     begin_read()
     ix = _open(folder)
     try:
@@ -259,14 +369,27 @@ def rebuild(app, progress=None) -> dict:
     """Build a complete index from the database in a new folder, then swap it in.
 
     Searches keep using the old index during the build; changes made meanwhile are caught up from
-    the change log before the swap.
+    the change log before the swap. Waits for a rebuild another process is running.
     """
+    with _rebuild_lock(app, wait=True):
+        return _build(app, progress)
+
+
+def heal(app, damaged: Path) -> dict | None:
+    """Rebuild a damaged index, unless another process is rebuilding it or already has (then None)."""
+    with _rebuild_lock(app, wait=False) as held:
+        if not held or current_dir(app) != damaged:
+            return None
+        return _build(app, processes=1)  # no forking from a worker's background thread
+
+
+def _build(app, progress=None, processes: int | None = None) -> dict:
     started = time.monotonic()
     begin_read()
     start_position = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
     folder = _create_build_dir(app)
     ix = index.open_dir(folder)
-    writer = ix.writer(procs=max(1, min(2, os.cpu_count() or 1)), multisegment=True, limitmb=256)
+    writer = ix.writer(procs=processes or max(1, min(2, os.cpu_count() or 1)), multisegment=True, limitmb=256)
     counts = {}
     try:
         for kind in KINDS.values():
@@ -292,6 +415,25 @@ def rebuild(app, progress=None) -> dict:
             "bytes": sum(f.stat().st_size for f in folder.iterdir())}
 
 
+def sync_or_repair(app) -> tuple[int, str | None]:
+    """`flask search sync`: apply the changes the index has not seen, or, when the index is damaged,
+    rebuild it from the database in the foreground. Returns the documents refreshed and, after a
+    rebuild, what the damage was."""
+    folder = ensure_index(app)
+    try:
+        check_index(folder)
+    except Exception as damage:  # noqa: BLE001  whatever the damage makes Whoosh raise
+        found = f"{type(damage).__name__}: {damage}"
+    else:
+        try:
+            return sync(app), None
+        except IndexRebuilding as error:
+            found = f"{type(error.__cause__).__name__}: {error.__cause__}"
+    log.error("The search index in %s is damaged (%s); rebuilding it from the database", folder, found)
+    report = rebuild(app)
+    return sum(report["documents"].values()), found
+
+
 def catch_up(app, timeout: float = 0.5) -> int:
     """Sync first if the change log is ahead of this index (one cheap query when it isn't)."""
     folder = ensure_index(app)
@@ -301,6 +443,8 @@ def catch_up(app, timeout: float = 0.5) -> int:
         return 0
     try:
         return sync(app, timeout=timeout)
+    except IndexRebuilding:  # logged once where it was found; the search says so itself
+        return 0
     except Exception:  # searching an index a moment behind beats failing the search
         log.exception("Catching up the search index failed")
         db.session.rollback()
@@ -381,7 +525,17 @@ def _refreshed(ix, old):
 
 
 def _searcher(app):
+    """This process's searcher on the current index; IndexRebuilding if the index is damaged."""
     folder = ensure_index(app)
+    _refuse_if_known_damaged(app, folder)
+    try:
+        return _open_searcher(app, folder)
+    except Exception as error:
+        _raise_if_damaged(app, folder, error)
+        raise
+
+
+def _open_searcher(app, folder: Path):
     key = str(_root(app))
     with _searchers_lock:
         cached = _searchers.get(key)
@@ -464,7 +618,23 @@ def parse(text: str, schema):
         parsed = parser.parse(text)
     except (Exception, RecursionError):  # the parser raises IndexError, ValueError, RecursionError...
         parsed = parser.parse(re.sub(r"[^\w\s]", " ", text))
-    return parsed
+    return _phrases_as_words(parsed, schema)
+
+
+def _phrases_as_words(node, schema):
+    """A phrase on a field that stores no positions, as all of its words.
+
+    A comma splits a quoted phrase into tag terms ("budget,plan" is the tags budget and plan), and the
+    tag field keeps no positions, so no engine can match it as a phrase (Whoosh raises QueryError):
+    match the words instead."""
+    if isinstance(node, query.Phrase):
+        field = schema[node.fieldname] if node.fieldname in schema else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            return query.And([query.Term(node.fieldname, word) for word in node.words], boost=node.boost)
+        return node
+    if node.is_leaf():
+        return node
+    return node.apply(lambda child: _phrases_as_words(child, schema))
 
 
 @dataclass
@@ -569,20 +739,32 @@ def search(app, text: str, *, kinds: list[str] | None = None, filters: dict[str,
     except Exception as error:  # noqa: BLE001  Whoosh's matchers answer whatever the arrays don't
         if not isinstance(error, matching.Unsupported):
             log.exception("Matching %r over posting arrays failed; using Whoosh's matchers", cleaned)
-        hits, total, facet_counts, complete = _search_with_matchers(searcher, cleaned, parsed, restrict, sort, page,
-                                                                    per_page)
+        try:
+            hits, total, facet_counts, complete = _search_with_matchers(searcher, cleaned, parsed, restrict, sort,
+                                                                        page, per_page)
+        except Exception as error:  # a segment damaged past its directory fails only once it is read
+            if (folder := current_dir(app)) is not None:
+                _raise_if_damaged(app, folder, error)
+            raise
     else:
         hits = []
         for docnum, score in matched.ranked[(page - 1) * per_page:]:
             stored = searcher.stored_fields(docnum)
             hits.append(Hit(stored["kind"], stored["obj_id"], score))
         total, facet_counts, complete = matched.total, _by_facet(matched.facet_counts), True
-    terms = {(fieldname, value.decode() if isinstance(value, bytes) else value)
-             for fieldname, value in parsed.all_terms()}
+    terms = _words(parsed, searcher.schema)
     out = Results(hits=hits, total=total, facets=facet_counts, terms=terms, approximate=not complete)
     if out.total < 3:
         out.suggestion = _suggest(searcher, parsed, cleaned)
     return out
+
+
+def _words(parsed, schema) -> set[tuple[str, str]]:
+    """The query's (field, word) pairs, for highlighting. Numeric fields (a `day:` range) are left out:
+    their terms are Whoosh's binary encoding of a number, not text."""
+    return {(fieldname, value.decode() if isinstance(value, bytes) else value)
+            for fieldname, value in parsed.all_terms()
+            if fieldname in schema and not isinstance(schema[fieldname], NUMERIC)}
 
 
 def _search_with_matchers(searcher, cleaned, parsed, restrict, sort, page, per_page):

@@ -13,6 +13,8 @@ from cop.search.documents import KINDS
 from cop.search.forms import SearchForm
 
 PER_PAGE = 10
+REBUILDING = "Search is being rebuilt, try again in a minute."
+RETRY_AFTER = {"Retry-After": str(engine.RETRY_AFTER_SECONDS)}
 
 
 def _day(value) -> int | None:
@@ -53,10 +55,16 @@ def index():
     results = engine.Results()
     if text:
         engine.catch_up(current_app)
-        results = engine.search(current_app, text, kinds=[kind] if kind else None, filters=filters,
-                                day_from=day_from, day_to=day_to,
-                                sort="newest" if form.sort.data == "newest" else "relevance",
-                                page=page, per_page=PER_PAGE)
+        try:
+            results = engine.search(current_app, text, kinds=[kind] if kind else None, filters=filters,
+                                    day_from=day_from, day_to=day_to,
+                                    sort="newest" if form.sort.data == "newest" else "relevance",
+                                    page=page, per_page=PER_PAGE)
+        except engine.IndexRebuilding:
+            # 503 with Retry-After: browsers show the page, proxies and crawlers keep nothing and come back.
+            return render_template("search/index.html", form=form, text="", results=results, entries=[],
+                                   page=page, per_page=PER_PAGE, message=REBUILDING, kind=kind, filters=filters,
+                                   labels=_facet_labels({}), kinds=KINDS), 503, RETRY_AFTER
     entries = _entries(results)
     return render_template("search/index.html", form=form, text=text, results=results, entries=entries,
                            page=page, per_page=PER_PAGE, message=message or results.message, kind=kind,
@@ -84,8 +92,12 @@ def suggest():
     """Titles for the header's type-ahead (progressive enhancement: the form works without it)."""
     text = request.args.get("q", "")[:200]
     engine.catch_up(current_app, timeout=0.2)
+    try:
+        found = engine.suggest_titles(current_app, text, limit=12)
+    except engine.IndexRebuilding:
+        return jsonify(titles=[], message=REBUILDING), 503, RETRY_AFTER
     titles = []
-    for kind_name, object_id, title in engine.suggest_titles(current_app, text, limit=12):
+    for kind_name, object_id, title in found:
         kind = KINDS.get(kind_name)
         if kind and kind.load_visible([object_id], current_user):
             titles.append(title)
