@@ -89,9 +89,9 @@ _LESS_THAN_STAND_IN = "\ufdd4"
 # 4. The tables extension splits the whole remaining block into rows to test its first two, once per line
 #    when another processor takes one line at a time ("# a\n" * 5000 took 3 s): BoundedTableProcessor tests
 #    the first two rows first.
-# 5. Every line may become an element (a heading, an item, a row, a <br>), and each costs Python-Markdown
-#    about 50 microseconds: beyond MAX_LINES lines the rest of a source is shown as plain text.
-MAX_LINES = 3000
+# 5. Every line with text may become an element (a heading, an item, a row, a <br>), and each costs
+#    Python-Markdown tens of microseconds: past MAX_LINES such lines the rest is shown as plain text.
+MAX_LINES = 1500
 # 6. Block nesting (lists in lists, quotes in quotes) recurses once per level: a line indented or quoted
 #    deeper than MAX_NESTING levels is brought back to that depth.
 MAX_NESTING = 16
@@ -263,9 +263,13 @@ class BoundedWork(Extension):
 def _bounded_source(source: str) -> tuple[str, str]:
     """The source Python-Markdown may render, and what is left over to show as plain text."""
     rest = ""
-    lines = source.split("\n", MAX_LINES)
-    if len(lines) > MAX_LINES:
-        source, rest = "\n".join(lines[:MAX_LINES]), lines[MAX_LINES]
+    if source.count("\n") >= MAX_LINES:
+        lines, with_text = source.split("\n"), 0
+        for number, line in enumerate(lines):
+            with_text += bool(line.strip())
+            if with_text > MAX_LINES:
+                source, rest = "\n".join(lines[:number]), "\n".join(lines[number:])
+                break
     source = _DEEP_LINE.sub(_shallower, source.translate(_NO_STAND_INS))
     if source.count("<") * len(source) > LESS_THAN_BUDGET:
         source = source.replace("<", _LESS_THAN_STAND_IN)
