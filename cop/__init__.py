@@ -19,12 +19,19 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class or config_from_env())
     app.config.update(overrides)
+    # Logged SQL errors never carry their bound parameters (password hashes, session tokens, posts).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                               "hide_parameters": True}
     if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError("Refusing to start in production with the default SECRET_KEY; set SECRET_KEY.")
 
     _ensure_local_folders(app)
 
-    from cop import cli, errors, mail, security, text
+    from cop.forms import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
+
+    from cop import cli, errors, forms, mail, security, text
     from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate, release_hot_connection
     from cop.sessions import VerifiedCookieSessionInterface
 
@@ -43,6 +50,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    forms.init_app(app)
     mail.init_app(app)
     text.init_app(app)
     cli.init_app(app)

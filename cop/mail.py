@@ -73,16 +73,21 @@ def send_mail(to: str, subject: str, template: str, *, headers: dict | None = No
     return message
 
 
+def _one_line(value: str) -> str:
+    """A header value on one line: a line break in a title (an older row) must not stop delivery."""
+    return " ".join(str(value).split()) if any(c in str(value) for c in "\r\n") else value
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
     # Long header lines (a List-Unsubscribe URL) must stay readable, not be folded into encoded words.
     email = EmailMessage(policy=email_policy.default.clone(max_line_length=998))
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.to
-    email["Subject"] = message.subject
+    email["To"] = _one_line(message.to)
+    email["Subject"] = _one_line(message.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain="cop.local")
     for name, value in (message.extra or {}).get("headers", {}).items():
-        email[name] = value
+        email[name] = _one_line(value)
     email.set_content(message.body_text)
     for item in (message.extra or {}).get("attachments", []):
         maintype, _, subtype = item["mimetype"].partition("/")

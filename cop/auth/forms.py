@@ -1,10 +1,9 @@
 """Forms for signing in, joining, accepting invitations and managing one's own account."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from cop.forms import timezone_choices
+from cop.forms import BaseForm, timezone_choices
 from cop.orgs.models import ORG_KIND_LABELS, OrgKind
 
 PASSWORD_RULES = [InputRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
@@ -18,13 +17,13 @@ def _password_pair():
     )
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     email = EmailField("E-mail", validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=128)])
     remember = BooleanField("Keep me signed in on this device")
 
 
-class JoinForm(FlaskForm):
+class JoinForm(BaseForm):
     name = StringField("Your name", validators=[InputRequired(), Length(max=120)])
     email = EmailField("Work e-mail", validators=[InputRequired(), Email(), Length(max=254)])
     organization = SelectField("Your organization", coerce=str, validators=[Optional()])
@@ -43,22 +42,22 @@ class JoinForm(FlaskForm):
             raise ValidationError("Choose your organization above, or type its name here.")
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     email = EmailField("E-mail", validators=[InputRequired(), Email(), Length(max=254)],
                        description="The invitation is for this address only.")
     name = StringField("Your name", validators=[InputRequired(), Length(max=120)])
     password, confirm = _password_pair()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField("E-mail", validators=[InputRequired(), Email(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password, confirm = _password_pair()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     title = StringField("Job title", validators=[Optional(), Length(max=120)])
     bio = TextAreaField("About you", validators=[Optional(), Length(max=4000)],
@@ -70,7 +69,7 @@ class ProfileForm(FlaskForm):
         self.timezone.choices = timezone_choices()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField("Current password", validators=[InputRequired(), Length(max=128)])
     password = PasswordField("New password", validators=PASSWORD_RULES, description="At least 10 characters.")
     confirm = PasswordField("Repeat the new password",

@@ -1,12 +1,11 @@
 """Forms for editing the competency framework and sorting a competency's practices."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from cop.extensions import db
-from cop.forms import FilterForm
+from cop.forms import BaseForm, FilterForm
 from cop.practices.models import Competency
 from cop.practices.services import SORTS
 
@@ -15,7 +14,7 @@ MARKDOWN_HELP = "Markdown: - lists, **bold**, *italics*, blank lines between par
 RESERVED_SLUGS = {"new"}
 
 
-class CompetencyForm(FlaskForm):
+class CompetencyForm(BaseForm):
     """What a facilitator may change about a competency; the address (slug) stays, so links keep working."""
 
     name = StringField("Name", validators=[InputRequired("Give the competency a name."), Length(max=120)])

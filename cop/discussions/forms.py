@@ -2,10 +2,10 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from cop.forms import BaseForm
 from cop.discussions.models import FLAG_REASON_LABELS, ThreadKind
 
 POST_HELP = ("Markdown works: **bold**, - lists, > quotes, [links](https://…). "
@@ -15,7 +15,7 @@ POST_HELP = ("Markdown works: **bold**, - lists, > quotes, [links](https://…).
 MAX_BODY = 20_000
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(BaseForm):
     title = StringField("Title", validators=[InputRequired(), Length(max=200)],
                         description="Ask or say it in a line, e.g. “Which business unit pays for transportation?”")
     kind = RadioField("What is it?", default=ThreadKind.question.value, validators=[InputRequired()], choices=[
@@ -30,14 +30,14 @@ class ThreadForm(FlaskForm):
     submit = SubmitField("Post")
 
 
-class EditThreadForm(FlaskForm):
+class EditThreadForm(BaseForm):
     title = StringField("Title", validators=[InputRequired(), Length(max=200)])
     body = TextAreaField("Your post", validators=[InputRequired(), Length(max=MAX_BODY)], description=POST_HELP)
     preview = SubmitField("Preview")
     submit = SubmitField("Save changes")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BaseForm):
     body = TextAreaField("Your reply", validators=[InputRequired(), Length(max=MAX_BODY)], description=POST_HELP)
     parent_id = HiddenField()
 
@@ -46,11 +46,11 @@ class ReplyForm(FlaskForm):
             raise ValidationError("That reply can't be answered.")
 
 
-class EditReplyForm(FlaskForm):
+class EditReplyForm(BaseForm):
     body = TextAreaField("Your reply", validators=[InputRequired(), Length(max=MAX_BODY)], description=POST_HELP)
 
 
-class FlagForm(FlaskForm):
+class FlagForm(BaseForm):
     reason = RadioField("Why should a facilitator look at this?", validators=[InputRequired("Choose a reason.")],
                         choices=[(reason.value, label) for reason, label in FLAG_REASON_LABELS.items()])
     note = TextAreaField("Anything else they should know (optional)", validators=[Length(max=1000)],
@@ -61,11 +61,11 @@ class FlagForm(FlaskForm):
             raise ValidationError("Tell the facilitators what is wrong.")
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     category = SelectField("Move to category", validators=[InputRequired()])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(BaseForm):
     target = StringField("Merge into thread", validators=[InputRequired(), Length(max=300)],
                          description="The other thread's number or its address, e.g. 42 or …/discussions/42.")
 
@@ -79,7 +79,7 @@ class MergeForm(FlaskForm):
         return int(match.group(1)) if match else None
 
 
-class ModerationNoteForm(FlaskForm):
+class ModerationNoteForm(BaseForm):
     """A moderation button with an optional note for the audit log."""
 
     note = StringField("Note for the log (optional)", validators=[Optional(), Length(max=500)])

@@ -16,7 +16,7 @@ from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, Merg
                                    ReplyForm, ThreadForm)
 from cop.discussions.models import Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, Thread, ThreadKind
 from cop.extensions import begin_write, db, limiter, utcnow
-from cop.forms import EmptyForm
+from cop.forms import EmptyForm, database_int
 from cop.notifications import services as notifications
 from cop.practices.models import Practice, PracticeStatus
 from cop.text import render_markdown, viewer_zone_name
@@ -305,7 +305,7 @@ def reply(thread_id):
     parent_id = form.parent_id.data if request.method == "POST" else request.args.get("to", "")
     parent = None
     if parent_id and str(parent_id).isdigit():
-        parent = get_reply_or_404(thread, int(parent_id))
+        parent = get_reply_or_404(thread, database_int(parent_id))
         if not parent.is_readable:
             abort(404)
     if request.method == "GET":

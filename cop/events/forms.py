@@ -4,7 +4,6 @@ acknowledgements, hosts' tools, feedback forms and answers, responses and recaps
 from datetime import datetime, timezone as dt_timezone
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -13,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from cop.events.models import EVENT_KIND_LABELS, INTENT_QUESTIONS, EventKind, Intent, QuestionKind
 from cop.events.services import AUDIENCES
 from cop.extensions import utcnow
-from cop.forms import FilterForm, timezone_choices
+from cop.forms import BaseForm, FilterForm, timezone_choices
 from cop.orgs.models import OrgKind
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -38,7 +37,7 @@ def to_local(value: datetime | None, zone_name: str) -> datetime | None:
     return value.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None) if value else None
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     kind = SelectField("Kind of event", coerce=EventKind,
                        choices=[(k.value, label) for k, label in EVENT_KIND_LABELS.items()])
     title = StringField("Title", validators=[InputRequired(), Length(max=200)])
@@ -180,7 +179,7 @@ class EventForm(FlaskForm):
 def rsvp_form(event):
     """The RSVP button, with one required checkbox per acknowledgement the host asks for."""
 
-    class RsvpForm(FlaskForm):
+    class RsvpForm(BaseForm):
         pass
 
     for n, text in enumerate(event.acknowledgement_list):
@@ -188,16 +187,16 @@ def rsvp_form(event):
     return RsvpForm()
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(BaseForm):
     reason = TextAreaField("Why it is cancelled (sent to everyone)", validators=[Optional(), Length(max=2000)])
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(BaseForm):
     release = SubmitField("Release")
     release_seat = SubmitField("Release and remove the seat")
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     audience = SelectField("Send to", choices=list(AUDIENCES.items()))
     subject = StringField("Subject", validators=[InputRequired(), Length(max=150)])
     body = TextAreaField("Message", validators=[InputRequired(), Length(max=5000)])
@@ -208,7 +207,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(BaseForm):
     attended = MultiCheckboxField("Who attended", coerce=int, validators=[Optional()])
 
 
@@ -218,7 +217,7 @@ class QuestionRow(Form):
                                                  (QuestionKind.text.value, "Words (an open answer)")])
 
 
-class QuestionsForm(FlaskForm):
+class QuestionsForm(BaseForm):
     questions = FieldList(FormField(QuestionRow), min_entries=1)
 
     def rows(self) -> list[tuple[QuestionKind, str]]:
@@ -229,7 +228,7 @@ class QuestionsForm(FlaskForm):
 def feedback_form(event, response=None):
     """The attendee's form: a 1-5 score or an open answer per question, then the three intents."""
 
-    class FeedbackForm(FlaskForm):
+    class FeedbackForm(BaseForm):
         pass
 
     answers = {a.question_id: a for a in response.answers} if response else {}
@@ -249,12 +248,12 @@ def feedback_form(event, response=None):
     return FeedbackForm()
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(BaseForm):
     response = TextAreaField("You said, we did", validators=[InputRequired(), Length(max=20_000)],
                              description="Markdown. What you heard, and what you changed because of it.")
 
 
-class RecapForm(FlaskForm):
+class RecapForm(BaseForm):
     recap = TextAreaField("Recap", validators=[InputRequired(), Length(max=20_000)],
                           description="Markdown. What you saw, what surprised you, what you would copy.")
     practice = StringField("Linked practice", validators=[Optional(), Length(max=300)],

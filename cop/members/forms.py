@@ -1,11 +1,10 @@
 """Forms for the people directory and the facilitators' membership decisions."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from cop.auth.models import Role
-from cop.forms import FilterForm
+from cop.forms import BaseForm, FilterForm
 from cop.orgs.forms import KIND_CHOICES
 
 
@@ -15,9 +14,9 @@ class PeopleFilterForm(FilterForm):
     role = SelectField("Role", choices=[("", "Any role")] + [(r.value, r.label) for r in Role], validators=[Optional()])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(BaseForm):
     reason = TextAreaField("Reason (sent to the applicant, optional)", validators=[Optional(), Length(max=1000)])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField("Role", choices=[(r.value, r.label) for r in Role], coerce=Role)

@@ -1,13 +1,13 @@
 """The e-mail preference form."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from cop.forms import BaseForm
 from cop.notifications.models import EmailFrequency
 
 
-class EmailSettingsForm(FlaskForm):
+class EmailSettingsForm(BaseForm):
     email_frequency = RadioField(
         "E-mail me about replies, mentions, answers and what I follow",
         choices=[(f.value, f.label) for f in EmailFrequency], validators=[InputRequired()],

@@ -1,19 +1,18 @@
 """Organization profile, directory filter and invitation forms."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import Email, InputRequired, Length, Optional, URL, ValidationError
 
 from cop.auth.models import Role
 from cop.extensions import db
-from cop.forms import FilterForm
+from cop.forms import BaseForm, FilterForm
 from cop.orgs.models import INDUSTRIES, ORG_KIND_LABELS, ORG_SUBTYPES, SIZE_BANDS, Organization, OrgKind
 
 KIND_CHOICES = [(k.value, label) for k, label in ORG_KIND_LABELS.items()]
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(BaseForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=KIND_CHOICES, coerce=OrgKind)
     subtype = SelectField("Type of provider or partner", validators=[Optional()],
@@ -54,7 +53,7 @@ class OrgFilterForm(FilterForm):
     region = SelectField("Region", choices=[("", "Any region")], validators=[Optional()])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     email = EmailField("E-mail of the person to invite", validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField("Role", choices=[(Role.member.value, "Member"), (Role.manager.value, "Organization manager")],
                        coerce=Role)

@@ -1,12 +1,11 @@
 """Forms for writing practices, filtering the library, attachments and topics."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from cop.forms import FilterForm
+from cop.forms import BaseForm, FilterForm
 from cop.orgs.models import INDUSTRIES
 from cop.practices.models import PROGRAM_TYPES, STUDENT_LEVELS
 from cop.practices.services import SORTS
@@ -19,7 +18,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(BaseForm):
     title = StringField("Title", validators=[InputRequired(), Length(max=200)],
                         description="Say what you did, e.g. “How we split apprentice wages between HR and the plant”.")
     summary = TextAreaField("Summary", validators=[InputRequired(), Length(max=1200)],
@@ -54,12 +53,12 @@ class LibraryFilterForm(FilterForm):
     sort = SelectField("Sort by", choices=list(SORTS.items()), default="newest", validators=[Optional()])
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(BaseForm):
     file = FileField("Attach a toolkit document", validators=[FileRequired("Choose a file to attach.")],
                      description="PDF, Word, Excel, PowerPoint, PNG or JPG.")
 
 
-class TopicForm(FlaskForm):
+class TopicForm(BaseForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     slug = StringField("Address", validators=[InputRequired(), Length(max=80),
                                               Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$",

@@ -1,12 +1,11 @@
 """Forms for program profiles, the peer filters and asking peers a question."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from cop.extensions import db
-from cop.forms import FilterForm
+from cop.forms import BaseForm, FilterForm
 from cop.orgs.models import INDUSTRIES, SIZE_BANDS
 from cop.practices.forms import MultiCheckboxField
 from cop.programs.models import (BUDGET_OWNERS, FUNDING_SOURCES, MENTOR_SOURCES, PROGRAM_TYPES, SHARABLE_FIELDS,
@@ -27,7 +26,7 @@ def _count(label: str, high: int, description: str = "") -> IntegerField:
                         description=description)
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(BaseForm):
     name = StringField("Program name", validators=[InputRequired(), Length(max=200)],
                        description="What your people call it, e.g. “CNC machinist youth apprenticeship”.")
     program_type = SelectField("Program type", choices=_choices(PROGRAM_TYPES, "Choose…"),
@@ -136,7 +135,7 @@ class PeerFilterForm(FilterForm):
     occupation = SelectField("Target occupation", choices=[("", "Any occupation")], validators=[Optional()])
 
 
-class AskForm(FlaskForm):
+class AskForm(BaseForm):
     title = StringField("Title", validators=[InputRequired(), Length(max=200)],
                         description="Your question in a line, e.g. “Who pays your apprentices' wages in year one?”")
     category = SelectField("Category", validators=[InputRequired("Choose a category.")])
