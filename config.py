@@ -64,6 +64,13 @@ class Config:
     COP_RESET_LIMIT = os.environ.get("COP_RESET_LIMIT", "5 per minute;20 per hour")
     # Posting (threads, replies, edits, flags) per member.
     COP_POST_LIMIT = os.environ.get("COP_POST_LIMIT", "6 per minute;60 per hour")
+    # Reads that cost us: each per member (signed in, or a private feed's owner) and per client address.
+    COP_SEARCH_LIMIT = os.environ.get("COP_SEARCH_LIMIT", "30 per minute;600 per hour")
+    COP_SEARCH_ADDRESS_LIMIT = os.environ.get("COP_SEARCH_ADDRESS_LIMIT", "120 per minute;3000 per hour")
+    COP_SUGGEST_LIMIT = os.environ.get("COP_SUGGEST_LIMIT", "120 per minute;2000 per hour")
+    COP_SUGGEST_ADDRESS_LIMIT = os.environ.get("COP_SUGGEST_ADDRESS_LIMIT", "600 per minute")
+    COP_FEED_LIMIT = os.environ.get("COP_FEED_LIMIT", "20 per minute;300 per hour")
+    COP_FEED_ADDRESS_LIMIT = os.environ.get("COP_FEED_ADDRESS_LIMIT", "120 per minute;3000 per hour")
 
     COP_ATTACHMENT_MAX_BYTES = int(os.environ.get("COP_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     # Rendered fragments of busy pages, per worker process (see cop/cache).

@@ -1,5 +1,9 @@
 """Flask extensions, created once and bound to an app in create_app()."""
 
+import hashlib
+from collections.abc import Sequence
+from typing import NamedTuple
+
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (sa.orm for the session listeners below)
 from flask_limiter import Limiter
@@ -25,21 +29,55 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def init_limiter(app) -> None:
-    """Every limit is on a form post (sign-in, reset, posting): reading pages skip the limiter's check,
-    which otherwise resolves the route's limits on every request to find none."""
-    from flask import request
-
+    """Rate limits are declared on the views they guard: form posts (sign-in, reset, posting) and the reads
+    where abuse costs us (`limit_reads`). Storage and key prefix come from the RATELIMIT_* settings."""
     limiter.init_app(app)
-    check = limiter._check_request_limit
-    hooks = app.before_request_funcs.setdefault(None, [])
 
-    def check_writes():
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            return check()
-        return None
 
-    hooks[:] = [check_writes if hook == check else hook for hook in hooks]
+@limiter.request_filter
+def _read_without_limits() -> bool:
+    """A read passes the limiter at once unless its view declared read limits: most pages are reads, and
+    none of them need the limiter to resolve (and find no) limits for their route."""
+    from flask import current_app, request
+
+    if request.method not in READ_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "limits_reads", False)
+
+
+def limit_reads(scope: str, member_setting: str, address_setting: str):
+    """Decorate a view whose reads cost us (search, feeds): one limit per client address (the setting named
+    `address_setting`) and one per member (`member_setting`), shared by every view with the same `scope`.
+
+    The member is the signed-in one, or for a private feed URL the owner of its token (the token is the
+    key: the view looks the member up). Past either limit the answer is 429 with Retry-After.
+    """
+    from flask import current_app, request
+    from flask_login import current_user
+
+    def member_key() -> str:
+        if current_user.is_authenticated:
+            return f"member:{current_user.id}"
+        # A digest, so the shared storage never holds a private feed address.
+        token = (request.view_args or {}).get("token", "")
+        return "feed:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+    def anonymous_without_token() -> bool:
+        return not current_user.is_authenticated and not (request.view_args or {}).get("token")
+
+    def decorate(view):
+        view.limits_reads = True  # read by _read_without_limits; functools.wraps carries it to the wrappers
+        view = limiter.shared_limit(lambda: current_app.config[member_setting], scope=f"{scope}-member",
+                                    key_func=member_key, exempt_when=anonymous_without_token)(view)
+        return limiter.shared_limit(lambda: current_app.config[address_setting], scope=f"{scope}-address",
+                                    key_func=get_remote_address)(view)
+
+    return decorate
 
 
 def utcnow():
@@ -167,10 +205,12 @@ class HotRead:
     driver's cursor.
 
     SQLAlchemy walks a statement to build its cache key on every execution; for the statements behind a
-    cached page (the member's row, a thread's state) that walk cost several times the query itself. Values
-    come back through the column types' own result processors, so rows hold what `Connection.execute` would
-    give (aware datetimes, booleans). Reads only: writes go through the session, where the content version
-    and the search change log see them. An expanding parameter (`IN`) is compiled once per list length.
+    cached page (the member's row, a thread's state) that walk cost several times the query itself. A hot
+    read asks SQLAlchemy's public compiler for the finished SQL once (`construct_expanded_state`, which also
+    expands an `IN` list: once per list length) and keeps it with the parameters' bind processors and the
+    columns' result processors (`TypeEngine.dialect_impl(...).result_processor`), so rows hold what
+    `Connection.execute` would give (aware datetimes, booleans). Reads only: writes go through the session,
+    where the content version and the search change log see them.
 
     Inside a unit of work that has begun, a hot read runs in its transaction and sees its changes. Before
     that (a cached page that needs nothing else), it runs on its own on a pooled connection held for the
@@ -185,60 +225,56 @@ class HotRead:
     def __init__(self, statement: sa.Select):
         self.statement = statement
         self.names = [column.key for column in statement.selected_columns]
-        self._plans: dict[tuple, tuple] = {}
+        self._plans: dict[tuple, _HotPlan] = {}
 
-    def _plan(self, dialect, lengths: dict[str, int]) -> tuple:
-        key = (dialect.name, tuple(sorted(lengths.items())))
-        plan = self._plans.get(key)
-        if plan is None:
-            compiled = self.statement.compile(dialect=dialect)
-            expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
-            sql = compiled.string
-            if dialect.name == "sqlite" and " LIKE " in sql:
-                raise ValueError("A hot read with LIKE is re-prepared on every run on SQLite; compare a prefix "
-                                 "with substr instead.")
-            for name in expanding:
-                if dialect.positional:
-                    marks = ["?" if dialect.paramstyle == "qmark" else "%s"] * lengths[name]
-                else:
-                    marks = [f"%({name}_{i})s" for i in range(lengths[name])]
-                sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join(marks))
-            # Positional drivers take a tuple in the statement's order; the others a dict by name.
-            order = None
-            if dialect.positional:
-                order = [(name, i if name in expanding else None)
-                         for name in compiled.positiontup for i in range(lengths.get(name, 1))]
-            processors = [column.type._cached_result_processor(dialect, None)
-                          for column in self.statement.selected_columns]
-            # Literals in the statement (`id == 1`) became parameters of their own, with their values.
-            fixed = {name: value for name, value in compiled.params.items()
-                     if name not in expanding and compiled.binds[name].value is not None}
-            plan = self._plans[key] = (sql, order, processors, fixed)
+    def _plan(self, dialect, lengths: tuple, params: dict) -> "_HotPlan":
+        compiled = self.statement.compile(dialect=dialect)
+        if dialect.name == "sqlite" and " LIKE " in compiled.string:
+            raise ValueError("A hot read with LIKE is re-prepared on every run on SQLite; compare a prefix "
+                             "with substr instead.")
+        if any(bind.literal_execute for bind in compiled.binds.values()):
+            raise ValueError("A hot read cannot keep SQL that renders a parameter's value into it.")
+        # The finished SQL for lists of these lengths; the values given here are only placeholders.
+        state = compiled.construct_expanded_state(params)
+        expansion = {name: list(state.parameter_expansion.get(name, ())) for name, _ in lengths}
+        given = set(params) | {expanded for names in expansion.values() for expanded in names}
+        # Literals in the statement (`id > 0`) became parameters of their own, with their values.
+        fixed = {name: value for name, value in state.parameters.items() if name not in given}
+        result_processors = [column.type.dialect_impl(dialect).result_processor(dialect, None)
+                             for column in self.statement.selected_columns]
+        plan = _HotPlan(state.statement, state.positiontup, expansion, fixed,
+                        {name: process for name, process in state.processors.items() if process},
+                        result_processors)
+        self._plans[(dialect.name, lengths)] = plan
         return plan
 
     def rows(self, params: dict) -> list[tuple]:
         driver = _hot_connection()
-        lengths = {name: len(value) for name, value in params.items() if isinstance(value, (list, tuple))}
-        sql, order, processors, fixed = self._plan(db.engine.dialect, lengths)
-        if fixed:
-            params = {**fixed, **params}
-        if order is not None:
-            arguments = tuple(params[name] if i is None else params[name][i] for name, i in order)
-        else:
-            arguments = {}
-            for name, value in params.items():
-                if name in lengths:
-                    arguments.update({f"{name}_{i}": item for i, item in enumerate(value)})
-                else:
-                    arguments[name] = value
+        dialect = db.engine.dialect
+        lengths = tuple(sorted((name, len(value)) for name, value in params.items()
+                               if isinstance(value, (list, tuple))))
+        plan = self._plans.get((dialect.name, lengths)) or self._plan(dialect, lengths, params)
+        values = dict(plan.fixed)
+        for name, value in params.items():
+            expanded = plan.expansion.get(name)
+            if expanded is None:
+                values[name] = value
+            else:
+                values.update(zip(expanded, value))
+        for name, process in plan.bind_processors.items():
+            if values.get(name) is not None:
+                values[name] = process(values[name])
+        # Positional drivers take a tuple in the statement's order; the others a dict by name.
+        arguments = values if plan.order is None else tuple(values[name] for name in plan.order)
         for listener in hot_read_listeners:
-            listener(sql)
+            listener(plan.sql)
         cursor = driver.cursor()
         try:
-            cursor.execute(sql, arguments)
+            cursor.execute(plan.sql, arguments)
             fetched = cursor.fetchall()
         finally:
             cursor.close()
+        processors = plan.result_processors
         return [tuple(convert(value) if convert else value for convert, value in zip(processors, row))
                 for row in fetched]
 
@@ -249,6 +285,17 @@ class HotRead:
     def mapping(self, params: dict) -> dict | None:
         row = self.first(params)
         return dict(zip(self.names, row)) if row is not None else None
+
+
+class _HotPlan(NamedTuple):
+    """What a hot read keeps per dialect and list lengths: its SQL and how to fill in and read back values."""
+
+    sql: str
+    order: Sequence[str] | None  # parameter names in the statement's order, for positional drivers
+    expansion: dict[str, list[str]]  # an IN list's name -> the names of its items
+    fixed: dict
+    bind_processors: dict
+    result_processors: list
 
 
 # Called with each hot read's SQL before it runs (statement counts in tests; SQLAlchemy's engine events

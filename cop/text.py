@@ -46,8 +46,23 @@ def _is_external(href: str) -> bool:
 
 def sanitize_html(html: str) -> str:
     """Keep structure and links; drop script, handlers, styles, iframes and unsafe URLs."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=ALLOWED_URL_SCHEMES, link_rel=None, strip_comments=True)
+    return _complete_images(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                                      url_schemes=ALLOWED_URL_SCHEMES, link_rel=None, strip_comments=True))
+
+
+_IMAGE_TAG = re.compile(r'<img((?:\s+[\w-]+(?:="[^"]*")?)*)\s*/?>')  # nh3 always double-quotes values
+
+
+def _complete_images(html: str) -> str:
+    """Valid images only: one without an address (or whose address nh3 removed) is dropped, one without
+    a text alternative gets alt="" (shown, and skipped by screen readers)."""
+    def complete(match: re.Match) -> str:
+        attributes = match.group(1)
+        if not re.search(r'\ssrc="[^"]+"', attributes):
+            return ""
+        return match.group(0) if re.search(r"\salt=", attributes) else f'<img{attributes} alt="">'
+
+    return _IMAGE_TAG.sub(complete, html)
 
 
 _LINK_TAG = re.compile(r'<a ([^>]*?)href="([^"]*)"([^>]*)>')

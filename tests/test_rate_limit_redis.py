@@ -40,3 +40,26 @@ def test_two_workers_share_one_sign_in_limit(database_url, tmp_path):
     for client in (first, second, first, second, first):
         codes.append(client.post_form("/auth/signin", {"email": "x@example.org", "password": "wrong-password"}).status_code)
     assert codes == [200, 200, 200, 200, 429]
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379")
+def test_two_workers_share_one_search_limit_per_address(database_url, tmp_path, make_user):
+    from tests.conftest import PASSWORD, FormClient
+
+    address = "127.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
+    people = [make_user(), make_user()]
+
+    def worker(person):
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, MAIL_DIR=str(tmp_path / "mail"),
+                         COP_UPLOAD_DIR=str(tmp_path / "up"), COP_INDEX_DIR=str(tmp_path / "index"),
+                         RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+                         COP_SEARCH_LIMIT="100 per minute", COP_SEARCH_ADDRESS_LIMIT="3 per minute")
+        app.test_client_class = FormClient
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        assert client.post_form("/auth/signin", {"email": person.email, "password": PASSWORD}).status_code == 302
+        return client
+
+    first, second = worker(people[0]), worker(people[1])
+    codes = [client.get("/search/?q=internship").status_code for client in (first, second, first, second)]
+    assert codes == [200, 200, 200, 429]

@@ -15,7 +15,7 @@ from cop.discussions import bp, services
 from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
                                    ReplyForm, ThreadForm)
 from cop.discussions.models import Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, Thread, ThreadKind
-from cop.extensions import begin_write, db, limiter, utcnow
+from cop.extensions import begin_write, db, limit_reads, limiter, utcnow
 from cop.forms import EmptyForm, database_int
 from cop.notifications import services as notifications
 from cop.practices.models import Practice, PracticeStatus
@@ -642,6 +642,7 @@ def moderation_log():
 
 @bp.get("/feed/<token>.atom")
 @public
+@limit_reads("feeds", member_setting="COP_FEED_LIMIT", address_setting="COP_FEED_ADDRESS_LIMIT")
 def feed(token):
     user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
     if user is None or user.status is not MemberStatus.active:

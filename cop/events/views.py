@@ -21,7 +21,7 @@ from cop.events.forms import (AttendanceForm, CancelEventForm, EventFilterForm, 
 from cop.events.models import INTENT_QUESTIONS, Event, EventKind, Intent, QuestionKind, Rsvp, RsvpStatus
 from cop.events.scorecard import build_scorecard
 from cop.events.services import AUDIENCES, CapacityError, EventError
-from cop.extensions import begin_write, db, utcnow
+from cop.extensions import begin_write, db, limit_reads, utcnow
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization
 from cop.text import viewer_zone_name, zone
@@ -401,6 +401,7 @@ def subscribe():
 
 @bp.get("/calendar/<token>.ics")
 @public
+@limit_reads("feeds", member_setting="COP_FEED_LIMIT", address_setting="COP_FEED_ADDRESS_LIMIT")
 def feed(token):
     """The events a member is going to, for their calendar app, found by the secret token in the URL."""
     user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from cop.auth import public
 from cop.auth.models import MemberStatus, User
 from cop.cache import fragments
-from cop.extensions import begin_write, db, utcnow
+from cop.extensions import begin_write, db, limit_reads, utcnow
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization
 from cop.practices import DETAIL_SECTIONS, bp, services, viewcounts
@@ -440,6 +440,7 @@ def _atom(practices, title: str, self_url: str, alternate_url: str):
 
 @bp.get("/feed/<token>.atom")
 @public
+@limit_reads("feeds", member_setting="COP_FEED_LIMIT", address_setting="COP_FEED_ADDRESS_LIMIT")
 def feed(token):
     _feed_user(token)
     practices = db.session.scalars(services.with_card_data(
@@ -450,6 +451,7 @@ def feed(token):
 
 @bp.get("/topics/<slug>/feed/<token>.atom")
 @public
+@limit_reads("feeds", member_setting="COP_FEED_LIMIT", address_setting="COP_FEED_ADDRESS_LIMIT")
 def topic_feed(slug, token):
     _feed_user(token)
     topic = _topic_or_404(slug)

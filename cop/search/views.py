@@ -5,7 +5,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from cop.extensions import db
+from cop.extensions import db, limit_reads
 from cop.orgs.models import Organization
 from cop.practices.models import PROGRAM_TYPES, Topic
 from cop.search import bp, engine
@@ -36,6 +36,7 @@ def _facet_labels(facets: dict) -> dict[str, dict[str, str]]:
 
 
 @bp.get("/")
+@limit_reads("search", member_setting="COP_SEARCH_LIMIT", address_setting="COP_SEARCH_ADDRESS_LIMIT")
 def index():
     form = SearchForm(request.args)
     form.validate()
@@ -88,6 +89,8 @@ def _entries(results) -> list[dict]:
 
 
 @bp.get("/suggest")
+@limit_reads("suggest", member_setting="COP_SUGGEST_LIMIT",
+             address_setting="COP_SUGGEST_ADDRESS_LIMIT")
 def suggest():
     """Titles for the header's type-ahead (progressive enhancement: the form works without it)."""
     text = request.args.get("q", "")[:200]
