@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
+# gunicorn.conf.py reads it: `make run PORT=8080`.
+PORT ?= 5000
+export PORT
 
 .PHONY: run test serve migrate demo bench clean
 
@@ -25,12 +28,16 @@ demo: migrate
 
 run: demo
 	@echo ""
-	@echo "CoP is starting on http://127.0.0.1:5000"
+	@echo "CoP is starting on http://127.0.0.1:$(PORT)"
 	@echo "  demo facilitator: dana.whitfield@northbridge.example"
 	@echo "  demo member:      marcus.bell@harborview.example"
 	@echo "  password (both):  community-demo-2026"
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# Serve the database as it is (no migration, no demo data), with the same settings as `make run`.
+serve: $(STAMP)
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
