@@ -8,7 +8,7 @@ export FLASK_APP := wsgi
 PORT ?= 5000
 export PORT
 
-.PHONY: run test serve migrate demo bench clean
+.PHONY: run test serve security migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Fails on any High-severity finding in cop/ (a justified exception carries `# nosec` and its reason).
+security: $(STAMP)
+	$(BIN)/bandit -r cop --quiet --severity-level high
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
