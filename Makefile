@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
-# gunicorn.conf.py reads it: `make run PORT=8080`.
+# serving.conf.py reads it: `make run PORT=8080`.
 PORT ?= 5000
 export PORT
 
@@ -33,11 +33,11 @@ run: demo
 	@echo "  demo member:      marcus.bell@harborview.example"
 	@echo "  password (both):  community-demo-2026"
 	@echo ""
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	$(BIN)/gunicorn -c serving.conf.py
 
 # Serve the database as it is (no migration, no demo data), with the same settings as `make run`.
 serve: $(STAMP)
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	$(BIN)/gunicorn -c serving.conf.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,4 +1,7 @@
-"""How CoP is served: read by `gunicorn` itself (it loads ./gunicorn.conf.py), `make run` and the tests.
+"""How CoP is served: `gunicorn -c serving.conf.py`, as `make run`, `make serve` and the tests start it.
+
+Not named gunicorn.conf.py on purpose: gunicorn would load that by itself from the working directory and
+turn every other gunicorn started here (the benchmarks' sync-worker servers) into this one.
 
 Threads, not sync workers: a sync worker is held by one slow client until `timeout`, so four clients
 dribbling a request body stop two workers' worth of site. A gthread worker's other threads keep
