@@ -13,6 +13,11 @@ Outcomes: `ok` (2xx, a redirect that is not to sign-in, or a form re-rendered wi
 hold a session (sign-in refuses them; a session opened before a suspension stops loading), so they see what
 an anonymous visitor sees. A route missing from the table fails the test, and so does a table row for a
 route that no longer exists. `COP_AUTHZ_RECORD=path.csv` writes what the app does now, to review.
+
+Reading the table: `manager` manages the company that owns the content; the feedback routes use a feedback
+session on the training provider, which the member attended. A page that explains a refusal (the feedback
+form for someone who did not attend) answers 200 and reads `ok`; sign-out answers everyone with a redirect
+to sign-in, so its row reads `signin`.
 """
 
 import csv
