@@ -19,6 +19,7 @@ from cop.extensions import begin_write, db, limiter, utcnow
 from cop.forms import EmptyForm
 from cop.notifications import services as notifications
 from cop.practices.models import Practice, PracticeStatus
+from cop.practices.services import PageState, page_state
 from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 25
@@ -119,19 +120,19 @@ def _thread_list(slug: str | None):
     return fragments.page(title, services.fill_unread_marks(main, current_user, feed=_feed_note()))
 
 
-def _listed_practice_or_404() -> Practice | None:
+def _listed_practice_or_404() -> PageState | None:
     """The practice a list is filtered to (`?practice=`), if the viewer may see it: decided before any
-    cached list is looked up, since the list is headed with its title. One lookup, only when asked."""
+    cached list is looked up, since the list is headed with its title. One statement, only when asked."""
     practice_id = request.args.get("practice", type=int)
     if not practice_id:
         return None
-    practice = db.session.get(Practice, practice_id)
+    practice = page_state(practice_id, current_user)
     if practice is None or not practice.can_view(current_user):
         abort(404)
     return practice
 
 
-def _thread_list_key(slug: str | None, practice: Practice | None, following: bool | None) -> tuple:
+def _thread_list_key(slug: str | None, practice: PageState | None, following: bool | None) -> tuple:
     """A shared list, for a viewer already allowed to see it (and its practice): it varies by category,
     practice, tab and page (the query), the viewer's time zone, whether they are a facilitator (the
     moderation link) and whether they follow the category or practice."""
@@ -148,7 +149,7 @@ def _feed_note() -> Markup:
         url_for("practices.feeds"))
 
 
-def _render_thread_list(slug, show, practice, following) -> tuple[str, str]:
+def _render_thread_list(slug, show, listed: PageState | None, following) -> tuple[str, str]:
     categories = services.list_categories()
     category_info = None
     if slug is not None:
@@ -158,6 +159,7 @@ def _render_thread_list(slug, show, practice, following) -> tuple[str, str]:
     query = services.visible_threads_for(current_user)
     if category_info is not None:
         query = query.where(Thread.category_id == category_info.id if category_info.id else sa.false())
+    practice = db.session.get(Practice, listed.id) if listed is not None else None
     if practice is not None:
         query = query.where(Thread.practice_id == practice.id)
     if show == "new":
