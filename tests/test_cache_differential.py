@@ -165,7 +165,8 @@ def _build(app) -> dict:
                                      role=role, password=PASSWORD, timezone=zone)
     people["pending"].status = MemberStatus.pending
     db.session.flush()
-    author, facilitator, colleague, other = people["author"], people["facilitator"], people["colleague"], people["other_org"]
+    author, facilitator = people["author"], people["facilitator"]
+    colleague, other = people["colleague"], people["other_org"]
     topic = db.session.scalar(sa.select(Topic).order_by(Topic.position))
     general, in_topic = discussions.category_for("general"), discussions.category_for(topic.slug)
 
