@@ -215,7 +215,7 @@ def _build(app) -> dict:
     create_program(company, people["manager"], ProgramData(
         name="Harbor Youth Apprenticeship", program_type="apprenticeship", student_level="high-school",
         stage=ProgramStage.running, summary="Two years on the shop floor.", is_paid=True, lessons="Private lessons.",
-        practices=[published], private_fields={"lessons", "is_paid", "summary"}))
+        practices=[published], private_fields={"pay", "lessons"}))
     merged_away = thread("A duplicate question", by=other, kind=ThreadKind.question)
     db.session.flush()
     discussions.merge_thread(merged_away, open_thread, facilitator)
