@@ -5,6 +5,13 @@ fragment shows); `versions.current()` is part of every key, so a commit anywhere
 once and a reader never sees a page older than the data it has just changed. Per-member parts of a page
 (its CSRF token, counters that move on every view) are left as placeholders in the stored HTML and filled
 in for each request.
+
+The rules every cached page keeps (STYLE.md, "Speed without a second house"): its view is marked with
+`@cached_page`, which is how the differential test (tests/test_cache_differential.py) finds it, and an
+unmarked view is never cached; the view decides who may see what, and aborts, before it asks this module
+for anything; one function beside that decision builds the key from the checked objects and the viewer.
+Whatever cannot be decided fails closed: a fill without a viewer keeps nobody's own controls, and a layout
+whose context holds a value this module cannot key is rendered afresh.
 """
 
 import threading
@@ -83,6 +90,32 @@ def init_app(app) -> None:
         viewer.VIEWER_EXTRAS.append(("content_version", versions.version_column))
 
 
+CACHED_PAGE = "cop_cached_page"
+
+
+def cached_page(view):
+    """Mark a view that serves fragments from the cache. Only marked views are cached (any other view that
+    calls `cached` renders afresh), and the differential test covers every marked route."""
+    setattr(view, CACHED_PAGE, True)
+    return view
+
+
+def is_cached_page(view) -> bool:
+    return bool(getattr(view, CACHED_PAGE, False))
+
+
+def _caching() -> bool:
+    """Whether this request may use the cache: it is on, and the view serving the request is marked."""
+    if not current_app.config.get("COP_FRAGMENT_CACHE", True) or not request.endpoint:
+        return False
+    return is_cached_page(current_app.view_functions.get(request.endpoint))
+
+
+def query_args() -> tuple:
+    """The request's query arguments as part of a key: every one of them, in a fixed order."""
+    return tuple(sorted(request.args.items(multi=True)))
+
+
 def store() -> FragmentStore:
     return current_app.extensions["cop_fragments"]
 
@@ -111,8 +144,11 @@ def cached(key: tuple, render: Callable[[], str]) -> str:
 
 
 def cached_titled(key: tuple, render: Callable[[], tuple[str, str]]) -> tuple[str, str]:
-    """Like `cached`, for a page whose title is worked out while rendering: `render` gives (title, html)."""
-    if not current_app.config.get("COP_FRAGMENT_CACHE", True):
+    """Like `cached`, for a page whose title is worked out while rendering: `render` gives (title, html).
+
+    The caller has already decided that the viewer may see the page, and `key` names everything the
+    render depends on; `render` itself decides nothing about who may see what."""
+    if not _caching():
         title, html = render()
         return title, Fragment(_without_token(str(html)))
     full_key = (content_version(), *key)
@@ -131,7 +167,10 @@ _END = "-->"
 
 def fill(html: str, resolve: Callable[[str], str | None], viewer_id: int | None = None) -> str:
     """One pass over a stored fragment: each placeholder becomes what `resolve` gives for its name (None
-    keeps it for a later pass); with `viewer_id`, the own/other blocks are kept or dropped for that member.
+    keeps it for a later pass); the own/other blocks are kept or dropped for the member `viewer_id`.
+
+    Without a viewer it fails closed: every `own` block is dropped (nobody's own controls go to an
+    unknown reader) and every `other` block is kept, as for a member who owns none of them.
 
     A split and a loop over the markers: on a 50-reply thread, regular expressions matching lazily across
     each block cost over a millisecond a page."""
@@ -147,17 +186,16 @@ def fill(html: str, resolve: Callable[[str], str | None], viewer_id: int | None 
                 skip_to = None
                 out.append(rest)
             continue
-        if viewer_id is not None:
-            kind, _, owner = name.partition(":")
-            if kind in ("own", "other") and owner.isdigit():
-                if (kind == "own") != (int(owner) == viewer_id):
-                    skip_to = "/" + kind
-                else:
-                    out.append(rest)
-                continue
-            if name in ("/own", "/other"):
+        kind, _, owner = name.partition(":")
+        if kind in ("own", "other") and owner.isdigit():
+            if (kind == "own") != (viewer_id is not None and int(owner) == viewer_id):
+                skip_to = "/" + kind
+            else:
                 out.append(rest)
-                continue
+            continue
+        if name in ("/own", "/other"):
+            out.append(rest)
+            continue
         value = resolve(name)
         if value is None and name == "csrf":
             value = token = token or _csrf_token()
@@ -277,7 +315,7 @@ def fill_planned(html: str, viewer_id: int | None, defaults: dict[str, str], val
     """The same as `fill(html, resolve, viewer_id)` where `resolve` gives `values[name]`, else the default
     for the name's kind, else None, at a fraction of its cost on a page with many placeholders.
 
-    With no viewer, `fill` keeps every block and its markers; that rare case takes the walk."""
+    With no viewer the walk decides, failing closed (no `own` block is kept)."""
     if viewer_id is None:
         return fill(html, _resolver(values, defaults))
     return planned(html, defaults).fill(viewer_id, values)
@@ -392,23 +430,61 @@ def _without_token(html: str) -> str:
 
 PAGE_TEMPLATE = "_page.html"
 _KEYED_TYPES = (int, str, bool, type(None))
+# What Flask, Flask-WTF and Flask-Login put in every template context; the layout key covers what the
+# layout reads of them: the member (their id, and with it their name and role, which only a commit that
+# moves the content version changes), the request's endpoint, and the configuration, which is the app's.
+# The CSRF token the functions give is stored as a placeholder and filled for each request.
+_COVERED_CONTEXT = {"request", "session", "g", "config", "current_user", "csrf_token", "csrf_meta_tag"}
 
 
 def page(title: str, main: str, **values) -> str:
     """A whole page: the site layout around `main` (a cached fragment), for the signed-in member.
 
-    The layout is itself cached per member and section of the site, keyed by every plain value the
-    context processors give it (unread counts and the like), with the title and the main part as
-    placeholders; flashed messages are rare and skip the cache.
+    The layout is itself cached per member and endpoint, keyed by every value the context processors give
+    it (unread counts, the navigation), with the title and the main part as placeholders; flashed messages
+    are rare and skip the cache, and so does a context value that cannot be part of a key.
     """
     main_html = str(personal(main, **values))
-    if not current_app.config.get("COP_FRAGMENT_CACHE", True) or "_flashes" in session:
+    key = layout_key() if _caching() and "_flashes" not in session else None
+    if key is None:
         return render_template(PAGE_TEMPLATE, title=title, main=Markup(main_html))
-    context: dict = {}
-    current_app.update_template_context(context)
-    shared = tuple(sorted((name, value) for name, value in context.items() if isinstance(value, _KEYED_TYPES)))
-    key = ("layout", request.blueprint, current_user.get_id(), shared)
     shell = cached(key, lambda: render_template(PAGE_TEMPLATE, title=slot("title"), main=slot("main")))
     # The main part goes in as a value, so nothing in it is taken for a placeholder.
     values = {"title": lambda: ascii_html(str(Markup.escape(title))), "main": lambda: main_html}
     return fill(shell, lambda name: values[name]() if name in values else None)
+
+
+def layout_key() -> tuple | None:
+    """Everything the layout around a cached page depends on, or None when something in its context
+    cannot be keyed (then it is rendered afresh: fail closed)."""
+    context: dict = {}
+    current_app.update_template_context(context)
+    shared = []
+    for name, value in sorted(context.items()):
+        if name in _COVERED_CONTEXT:
+            continue
+        keyed = _key_value(value)
+        if keyed is _UNKEYABLE:
+            return None
+        shared.append((name, keyed))
+    # The search box repeats the query on the search page only; search is no cached page, but say so.
+    query = request.args.get("q") if request.endpoint == context.get("search_endpoint") else None
+    return ("layout", request.endpoint, current_user.get_id(), query, tuple(shared))
+
+
+_UNKEYABLE = object()
+
+
+def _key_value(value):
+    """A plain value, or a list, tuple or dict of them, as a hashable key part; `_UNKEYABLE` otherwise."""
+    if isinstance(value, _KEYED_TYPES):
+        return value
+    if isinstance(value, (list, tuple)):
+        items = tuple(_key_value(item) for item in value)
+        return _UNKEYABLE if _UNKEYABLE in items else (type(value).__name__, items)
+    if isinstance(value, dict):
+        items = tuple((k, _key_value(v)) for k, v in sorted(value.items()) if isinstance(k, str))
+        if len(items) != len(value) or any(v is _UNKEYABLE for _, v in items):
+            return _UNKEYABLE
+        return ("dict", items)
+    return _UNKEYABLE

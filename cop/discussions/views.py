@@ -19,6 +19,7 @@ from cop.extensions import begin_write, db, limit_reads, limiter, utcnow
 from cop.forms import EmptyForm, database_int
 from cop.notifications import services as notifications
 from cop.practices.models import Practice, PracticeStatus
+from cop.practices.services import PageState, page_state
 from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 25
@@ -86,11 +87,13 @@ def _back_to(thread: Thread):
 # Lists
 
 @bp.get("/")
+@fragments.cached_page
 def index():
     return _thread_list(None)
 
 
 @bp.get("/c/<slug>")
+@fragments.cached_page
 def category(slug):
     return _thread_list(slug)
 
@@ -103,19 +106,38 @@ PERSONAL_TABS = {"mine", "following"}
 def _thread_list(slug: str | None):
     show = request.args.get("show", "latest")
     show = show if show in TABS else "latest"
-    practice_id = request.args.get("practice", type=int)
-    following = services.follow_state(current_user, category_slug=slug, practice_id=practice_id)
+    practice = _listed_practice_or_404()
+    following = services.follow_state(current_user, category_slug=slug,
+                                      practice_id=practice.id if practice else None)
 
     def render() -> tuple[str, str]:
-        return _render_thread_list(slug, show, practice_id, following)
+        return _render_thread_list(slug, show, practice, following)
 
     if show in PERSONAL_TABS:
         title, main = render()
     else:
-        key = ("threads", slug, tuple(sorted(request.args.items(multi=True))), viewer_zone_name(),
-               current_user.is_facilitator, following)
-        title, main = fragments.cached_titled(key, render)
+        title, main = fragments.cached_titled(_thread_list_key(slug, practice, following), render)
     return fragments.page(title, services.fill_unread_marks(main, current_user, feed=_feed_note()))
+
+
+def _listed_practice_or_404() -> PageState | None:
+    """The practice a list is filtered to (`?practice=`), if the viewer may see it: decided before any
+    cached list is looked up, since the list is headed with its title. One statement, only when asked."""
+    practice_id = request.args.get("practice", type=int)
+    if not practice_id:
+        return None
+    practice = page_state(practice_id, current_user)
+    if practice is None or not practice.can_view(current_user):
+        abort(404)
+    return practice
+
+
+def _thread_list_key(slug: str | None, practice: PageState | None, following: bool | None) -> tuple:
+    """A shared list, for a viewer already allowed to see it (and its practice): it varies by category,
+    practice, tab and page (the query), the viewer's time zone, whether they are a facilitator (the
+    moderation link) and whether they follow the category or practice."""
+    return ("threads", slug, practice.id if practice else None, fragments.query_args(), viewer_zone_name(),
+            current_user.is_facilitator, following)
 
 
 def _feed_note() -> Markup:
@@ -127,7 +149,7 @@ def _feed_note() -> Markup:
         url_for("practices.feeds"))
 
 
-def _render_thread_list(slug, show, practice_id, following) -> tuple[str, str]:
+def _render_thread_list(slug, show, listed: PageState | None, following) -> tuple[str, str]:
     categories = services.list_categories()
     category_info = None
     if slug is not None:
@@ -137,11 +159,8 @@ def _render_thread_list(slug, show, practice_id, following) -> tuple[str, str]:
     query = services.visible_threads_for(current_user)
     if category_info is not None:
         query = query.where(Thread.category_id == category_info.id if category_info.id else sa.false())
-    practice = None
-    if practice_id:
-        practice = db.session.get(Practice, practice_id)
-        if practice is None or not practice.can_view(current_user):
-            abort(404)
+    practice = db.session.get(Practice, listed.id) if listed is not None else None
+    if practice is not None:
         query = query.where(Thread.practice_id == practice.id)
     if show == "new":
         query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
@@ -172,6 +191,7 @@ def _render_thread_list(slug, show, practice_id, following) -> tuple[str, str]:
 # A thread
 
 @bp.get("/<int:thread_id>")
+@fragments.cached_page
 def detail(thread_id):
     state = services.thread_state(thread_id, current_user)
     if state is None or not state.visible_to(current_user):
@@ -187,14 +207,19 @@ def detail(thread_id):
             services.mark_thread_read(db.session.get(Thread, thread_id), current_user)
         if state.unread_notifications:
             notifications.mark_read_where(current_user, services.thread_notifications_by_id(thread_id))
-    # The page is the same for every member of a role (and time zone); their own part is filled in below.
-    key = ("thread", thread_id, tuple(sorted(request.args.items(multi=True))), viewer_zone_name(),
-           current_user.is_facilitator, state.following)
-    title, main = fragments.cached_titled(key, lambda: _render_thread(thread_id, state.following))
+    title, main = fragments.cached_titled(_thread_key(state), lambda: _render_thread(thread_id, state.following))
     html = fragments.page(title, services.personalize_thread(main, current_user, state))
     if marking:
         db.session.commit()
     return html
+
+
+def _thread_key(state: services.ThreadState) -> tuple:
+    """A thread page, for a viewer already allowed to see it: the same for every member of a role (the
+    moderation controls, replying to a locked thread) in a time zone, page and follow state; their own
+    controls, helpful marks and "New" badges are filled in per member."""
+    return ("thread", state.id, fragments.query_args(), viewer_zone_name(), current_user.is_facilitator,
+            state.following)
 
 
 def _render_thread(thread_id: int, following: bool) -> tuple[str, str]:

@@ -246,6 +246,17 @@ class PageState:
     def is_published(self) -> bool:
         return self.status is PracticeStatus.published and not self.deleted
 
+    def can_view(self, user) -> bool:
+        """The same rule as `Practice.can_view`, without loading the practice."""
+        if not getattr(user, "is_active", False) or not user.is_authenticated:
+            return False
+        if self.deleted:
+            return user.is_facilitator
+        if self.status is PracticeStatus.published:
+            return True
+        return user.id == self.author_id or user.is_facilitator or (
+            user.role is Role.manager and user.organization_id == self.organization_id)
+
     def can_edit(self, user) -> bool:
         """The same rule as `Practice.can_edit`, without loading the practice."""
         if not user.is_active or self.deleted:

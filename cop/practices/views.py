@@ -47,10 +47,16 @@ def _competencies():
 
 
 @bp.get("/")
+@fragments.cached_page
 def index():
-    # The library looks the same to every member (bar their time zone): rendered once per change.
-    key = ("library", viewer_zone_name(), tuple(sorted(request.args.items(multi=True))))
-    return fragments.page("Library", fragments.cached(key, _library_main))
+    # Every signed-in member may browse the library (the sign-in gate has decided): nothing to check here.
+    return fragments.page("Library", fragments.cached(_library_key(), _library_main))
+
+
+def _library_key() -> tuple:
+    """The library lists published practices, the same for every member: it varies by the filters and
+    page asked for, and the viewer's time zone (dates)."""
+    return ("library", viewer_zone_name(), fragments.query_args())
 
 
 def _library_main() -> str:
@@ -88,16 +94,16 @@ def _library_main() -> str:
 
 
 @bp.get("/<int:practice_id>")
+@fragments.cached_page
 def detail(practice_id):
     state = services.page_state(practice_id, current_user)
-    if state is None:
+    if state is None or not state.can_view(current_user):
         abort(404)
     if state.is_published:
-        # Every member sees a published practice; members in the same state share one rendered page.
-        key = ("practice", practice_id, viewer_zone_name(), state.viewer_key(current_user))
-        main = fragments.cached(key, lambda: _detail_main(state))
+        # Members in the same state share one rendered page.
+        main = fragments.cached(_practice_key(state), lambda: _detail_main(state))
     else:
-        main = _detail_main(state)  # drafts and deleted practices: rare, and checked in full
+        main = _detail_main(state)  # drafts and deleted practices: rare, and checked in full again
     count_view = False
     if state.is_published:
         seen = session.get("seen_practices", [])
@@ -110,6 +116,13 @@ def detail(practice_id):
         # Written in batches after pages have gone out: a busy database delays the count, never the reader.
         viewcounts.count_view(practice_id, response)
     return response
+
+
+def _practice_key(state: services.PageState) -> tuple:
+    """A published practice's page, for a viewer already allowed to see it: it varies by what the viewer
+    may do with it (edit, as author, manager of its organization or facilitator), their marks and follows,
+    the page asked for and their time zone."""
+    return ("practice", state.id, viewer_zone_name(), fragments.query_args(), state.viewer_key(current_user))
 
 
 def _detail_main(state: services.PageState) -> str:
