@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
-# serving.conf.py reads it: `make run PORT=8080`.
+# cop/serving.py reads it: `make run PORT=8080`.
 PORT ?= 5000
 export PORT
 
@@ -31,11 +31,11 @@ run: demo
 	@echo "CoP is starting on http://127.0.0.1:$(PORT)"
 	@$(BIN)/flask demo-logins
 	@echo ""
-	$(BIN)/gunicorn -c serving.conf.py
+	$(BIN)/gunicorn -c python:cop.serving
 
 # Serve the database as it is (no migration, no demo data), with the same settings as `make run`.
 serve: $(STAMP)
-	$(BIN)/gunicorn -c serving.conf.py
+	$(BIN)/gunicorn -c python:cop.serving
 
 # The Nu HTML Checker and axe-core for the markup tests (pinned in package-lock.json), where Node.js is present.
 node_modules/.installed: package.json package-lock.json

@@ -1,4 +1,4 @@
-"""gunicorn with the settings `make run` uses (serving.conf.py) keeps answering while slow clients
+"""gunicorn with the settings `make run` uses (cop/serving.py) keeps answering while slow clients
 dribble request bodies, and drops those clients within a bound."""
 
 import http.client
@@ -39,7 +39,7 @@ def _get(url: str, timeout: float) -> int:
 
 @pytest.fixture(scope="module")
 def served(sqlite_template, tmp_path_factory):
-    """gunicorn started as `make run` starts it (`gunicorn -c serving.conf.py`, PORT from the
+    """gunicorn started as `make run` starts it (`gunicorn -c python:cop.serving`, PORT from the
     environment) on a migrated temporary database; stopped by its PID."""
     if not GUNICORN.exists():
         pytest.skip(f"gunicorn is not installed beside {sys.executable}")
@@ -51,7 +51,7 @@ def served(sqlite_template, tmp_path_factory):
                COP_INDEX_DIR=str(tmp_path / "index"), COP_UPLOAD_DIR=str(tmp_path / "uploads"),
                MAIL_DIR=str(tmp_path / "mail"), COP_ENV="development")
     log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen([str(GUNICORN), "-c", "serving.conf.py"], cwd=ROOT, env=env,
+    server = subprocess.Popen([str(GUNICORN), "-c", "python:cop.serving"], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,6 +1,6 @@
-"""How CoP is served: `gunicorn -c serving.conf.py`, as `make run`, `make serve` and the tests start it.
+"""How CoP is served: `gunicorn -c python:cop.serving`, as `make run`, `make serve` and the tests start it.
 
-Not named gunicorn.conf.py on purpose: gunicorn would load that by itself from the working directory and
+A module, not gunicorn.conf.py: gunicorn would load that by itself from the working directory and
 turn every other gunicorn started here (the benchmarks' sync-worker servers) into this one.
 
 Threads, not sync workers: a sync worker is held by one slow client until `timeout`, so four clients
