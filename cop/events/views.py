@@ -136,9 +136,12 @@ def calendar():
     first_of_month = date(year, month, 1)
     previous = (first_of_month - timedelta(days=1)).strftime("%Y-%m")
     following = (first_of_month + timedelta(days=32)).strftime("%Y-%m")
-    return render_template("events/calendar.html", weeks=weeks, days=days, month=first_of_month, today=today,
-                           previous=previous, following=following, tz_name=tz_name, local=local, tab="calendar",
-                           mine=my_rsvps([e.id for e in events]), can_create=services.can_create_event(current_user))
+    # The agenda (narrow screens) lists this month's days that have events, in order.
+    agenda = [(day, days[day]) for day in sorted(days) if day.month == month]
+    return render_template("events/calendar.html", weeks=weeks, days=days, agenda=agenda, month=first_of_month,
+                           today=today, previous=previous, following=following, tz_name=tz_name, local=local,
+                           tab="calendar", mine=my_rsvps([e.id for e in events]),
+                           can_create=services.can_create_event(current_user))
 
 
 # One event
