@@ -156,6 +156,7 @@ def detail(event_id):
         response = services.find_response(event, current_user)
     return render_template(
         "events/detail.html", event=event, rsvp=record, position=position, response=response,
+        org_seats=services.organization_seats(event, current_user.organization_id),
         rsvp_form=rsvp_form(event), button_form=EmptyForm(), cancel_form=CancelEventForm(),
         can_manage=event.can_manage(current_user),
         show_link=event.can_see_meeting_link(current_user, record),
@@ -183,7 +184,9 @@ def rsvp(event_id):
             flash(f"You're going. A confirmation with a calendar file is on its way to {current_user.email}.",
                   "success")
         else:
-            flash(f"You're number {position} on the waitlist. If a seat opens up for you, it is yours and we "
+            org_seats = services.organization_seats(event, current_user.organization_id)
+            why = f"{org_seats.explanation(waiting=True)} " if org_seats and org_seats.taken else ""
+            flash(f"You're number {position} on the waitlist. {why}If a seat opens up for you, it is yours and we "
                   "will tell you by e-mail and notification.", "info")
     return redirect(url_for("events.detail", event_id=event_id))
 
