@@ -238,3 +238,24 @@ def test_suspensions_and_join_decisions_from_the_members_pages_are_in_the_modera
     ]
     log = client.get("/discussions/moderation/log").get_data(as_text=True)
     assert "Approved join request" in log and "Declined join request" in log and "Rowdy Member" in log
+
+
+def test_an_invitation_shows_one_expiry_time_in_the_confirmation_the_mail_and_the_accept_page(app, client, manager,
+                                                                                              login, outbox):
+    login(manager)
+    slug = manager.organization.slug
+    response = client.post_form(f"/orgs/{slug}/invitations", {"email": "zone@example.org", "role": "member"},
+                                page=f"/orgs/{slug}/invitations", follow_redirects=True)
+    confirmation = re.search(r"Invitation sent to zone@example.org\. It expires ([^<]+)\.",
+                             response.get_data(as_text=True)).group(1)
+    text = mail_text(outbox("zone@example.org")[0])
+    link = re.search(r"http://localhost(/auth/invitations/\S+)", text).group(1)
+    accept = re.search(r"This invitation expires ([^<]+)\.", app.test_client().get(link).get_data(as_text=True))
+    with app.app_context():
+        from cop.auth.models import Invitation
+        from cop.text import zone
+
+        expires_at = db.session.scalar(sa.select(Invitation.expires_at).where(Invitation.email == "zone@example.org"))
+        expected = expires_at.astimezone(zone(manager.timezone)).strftime("%b %-d, %Y %-I:%M %p %Z")
+    assert confirmation == accept.group(1) == expected
+    assert f"expires {expected})" in " ".join(text.split())
