@@ -886,3 +886,16 @@ def test_demo_discussions_load_once_through_the_services(app, runner):
     with app.app_context():
         assert (db.session.scalar(sa.select(sa.func.count(Thread.id))), db.session.scalar(sa.select(sa.func.count(Reply.id))),
                 db.session.scalar(sa.select(sa.func.count(Notification.id)))) == counts
+
+
+def test_the_feeds_page_lists_the_discussions_feed_the_discussions_page_points_to(app, client, member, make_thread,
+                                                                                 login):
+    make_thread(title="Who signs the work permits?")
+    login(member)
+    client.get("/practices/feeds")
+    listing = client.get("/discussions/").get_data(as_text=True)
+    pointed = re.search(r'href="(/discussions/feed/[^"]+\.atom)"', listing).group(1)
+    page = client.get("/practices/feeds").get_data(as_text=True)
+    assert f'value="http://localhost{pointed}"' in page and "New discussion threads" in page
+    feed = app.test_client().get(pointed)
+    assert feed.status_code == 200 and "Who signs the work permits?" in feed.get_data(as_text=True)

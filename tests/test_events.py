@@ -181,6 +181,54 @@ def test_promotion_skips_people_whose_organization_holds_its_cap(ctx, make_event
     assert (event.going_count, event.waitlist_count) == (3, 0)
 
 
+def test_organization_seats_name_the_colleagues_holding_the_cap(ctx, make_event, make_user, make_org):
+    acme, beta = make_org("Acme Works"), make_org("Beta Bank")
+    event = fresh(make_event(capacity=14, per_org_cap=2))
+    ana, ben, cy = (fresh(make_user(name=name, org=acme)) for name in ("Ana Ruiz", "Ben Ode", "Cy Lam"))
+    assert services.organization_seats(event, acme.id).taken is False
+    for person in (ana, ben):
+        services.rsvp(event, person)
+        db.session.commit()
+    seats = services.organization_seats(event, acme.id)
+    assert seats.taken and [r.user_id for r in seats.holders] == [ana.id, ben.id]
+    assert seats.explanation(waiting=False) == (
+        "Your organization's 2 seats are taken by Ana Ruiz and Ben Ode. You can join the waitlist: if one of "
+        "them cancels or the organizer makes room, you move up.")
+    assert services.organization_seats(event, beta.id).holders == []
+    assert services.organization_seats(event, None) is None
+    assert services.organization_seats(fresh(make_event(capacity=5)), acme.id) is None
+    assert services.rsvp(event, cy).status is RsvpStatus.waitlisted and event.seats_left == 12
+
+
+def test_a_member_whose_organization_used_its_seats_is_told_before_and_after(app, client, login, make_event,
+                                                                             make_user, make_org):
+    acme, beta = make_org("Acme Works"), make_org("Beta Bank")
+    event = make_event(capacity=14, per_org_cap=2)
+    ana, ben = make_user(name="Ana Ruiz", org=acme), make_user(name="Ben Ode", org=acme)
+    for person in (ana, ben):
+        join(app, event, person)
+    cy, outsider = make_user(name="Cy Lam", org=acme), make_user(name="Di Vo", org=beta)
+    page = f"/events/{event.id}"
+
+    login(outsider)
+    other = client.get(page).get_data(as_text=True)
+    assert "RSVP: I’m going" in other and "Ana Ruiz" not in other and "(yours: 0 of 2 taken)" in other
+    client.post_form("/auth/signout", {}, page=page)
+
+    login(cy)
+    before = html.unescape(client.get(page).get_data(as_text=True))
+    assert "Your organization's 2 seats are taken by Ana Ruiz and Ben Ode. You can join the waitlist" in before
+    assert "(yours: 2 of 2 taken)" in before and "12 seats left for other organizations." in before
+    assert ">Join the waitlist</button>" in before and "RSVP: I’m going" not in before
+    response = client.post_form(f"{page}/rsvp", {"ack_0": "y"}, page=page, follow_redirects=True)
+    assert status_of(app, event, cy) is RsvpStatus.waitlisted
+    assert "You're number 1 on the waitlist. Your organization's 2 seats are taken by Ana Ruiz and Ben Ode. " \
+           "If one of them cancels or the organizer makes room, you move up." in flashes(response)
+    after = html.unescape(response.get_data(as_text=True))
+    assert "You're number 1 on the waitlist" in after
+    assert '<p class="seat-cap">Your organization\'s 2 seats are taken by Ana Ruiz and Ben Ode. If one' in after
+
+
 def test_raising_the_capacity_promotes_in_queue_order(ctx, make_event, make_user):
     event = fresh(make_event(capacity=1))
     people = [fresh(make_user()) for _ in range(4)]
@@ -800,7 +848,7 @@ def test_list_pages_run_a_constant_number_of_statements(app, client, login, memb
 def test_event_pages_run_a_constant_number_of_statements(app, login, facilitator, make_user, make_event, provider,
                                                          count_queries):
     client = signed_in(app, login, facilitator)
-    small = make_event(title="Small", capacity=1)
+    small = make_event(title="Small", capacity=1, per_org_cap=1)  # a cap adds one read, whatever the size
     big = make_event(title="Big", capacity=3, acknowledgements="One\nTwo\nThree", per_org_cap=2)
     join(app, small, make_user())
     for _ in range(8):

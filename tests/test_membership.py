@@ -212,3 +212,50 @@ def test_members_do_not_see_pending_or_suspended_profiles(client, member, make_u
     login(member)
     assert client.get(f"/members/{hidden.id}").status_code == 404
     assert hidden.name not in client.get("/members/").get_data(as_text=True)
+
+
+def test_suspensions_and_join_decisions_from_the_members_pages_are_in_the_moderation_log(app, client, facilitator,
+                                                                                          make_user, login):
+    from cop.discussions.models import ModerationAction, ModerationLogEntry
+
+    rowdy = make_user(name="Rowdy Member")
+    jo, kim = (make_user(name=name, status=MemberStatus.pending) for name in ("Jo Pending", "Kim Pending"))
+    login(facilitator)
+    assert client.post_form(f"/members/{rowdy.id}/suspend", page=f"/members/{rowdy.id}").status_code == 302
+    assert client.post_form(f"/members/{rowdy.id}/reinstate", page=f"/members/{rowdy.id}").status_code == 302
+    assert client.post_form(f"/members/{jo.id}/approve", page="/members/requests").status_code == 302
+    assert client.post_form(f"/members/{kim.id}/decline", {"reason": "Not an employer in the region."},
+                            page="/members/requests").status_code == 302
+    with app.app_context():
+        entries = db.session.execute(sa.select(ModerationLogEntry.action, ModerationLogEntry.target_user_id,
+                                               ModerationLogEntry.actor_id, ModerationLogEntry.detail)
+                                     .order_by(ModerationLogEntry.id)).all()
+    assert [tuple(e) for e in entries] == [
+        (ModerationAction.suspend, rowdy.id, facilitator.id, ""),
+        (ModerationAction.reinstate, rowdy.id, facilitator.id, ""),
+        (ModerationAction.approve, jo.id, facilitator.id, ""),
+        (ModerationAction.decline, kim.id, facilitator.id, "Not an employer in the region."),
+    ]
+    log = client.get("/discussions/moderation/log").get_data(as_text=True)
+    assert "Approved join request" in log and "Declined join request" in log and "Rowdy Member" in log
+
+
+def test_an_invitation_shows_one_expiry_time_in_the_confirmation_the_mail_and_the_accept_page(app, client, manager,
+                                                                                              login, outbox):
+    login(manager)
+    slug = manager.organization.slug
+    response = client.post_form(f"/orgs/{slug}/invitations", {"email": "zone@example.org", "role": "member"},
+                                page=f"/orgs/{slug}/invitations", follow_redirects=True)
+    confirmation = re.search(r"Invitation sent to zone@example.org\. It expires ([^<]+)\.",
+                             response.get_data(as_text=True)).group(1)
+    text = mail_text(outbox("zone@example.org")[0])
+    link = re.search(r"http://localhost(/auth/invitations/\S+)", text).group(1)
+    accept = re.search(r"This invitation expires ([^<]+)\.", app.test_client().get(link).get_data(as_text=True))
+    with app.app_context():
+        from cop.auth.models import Invitation
+        from cop.text import zone
+
+        expires_at = db.session.scalar(sa.select(Invitation.expires_at).where(Invitation.email == "zone@example.org"))
+        expected = expires_at.astimezone(zone(manager.timezone)).strftime("%b %-d, %Y %-I:%M %p %Z")
+    assert confirmation == accept.group(1) == expected
+    assert f"expires {expected})" in " ".join(text.split())

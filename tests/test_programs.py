@@ -3,6 +3,7 @@ comparison, CSV, aggregates, filters, search text), the withholding rule, peers 
 linked knowledge, the demo profiles, and constant statement counts."""
 
 import csv
+import html
 import io
 import re
 
@@ -351,9 +352,41 @@ def test_a_member_without_a_program_is_invited_to_look_and_compare(app, make_pro
     assert "has no program profile yet" in page
     compare = client.get(f"/programs/compare?ids={first.id}&ids={second.id}")
     assert compare.status_code == 200 and "2 programs side by side" in compare.get_data(as_text=True)
-    lonely = client.get(f"/programs/compare?ids={first.id}")
-    assert lonely.status_code == 302
+    lonely = client.get(f"/programs/compare?ids={first.id}").get_data(as_text=True)
+    assert "Choose at least two programs" in lonely and "side by side</caption>" not in lonely
     assert client.get(f"/programs/compare?ids={first.id}&ids=999999").status_code == 404
+
+
+def test_compare_without_a_choice_starts_from_peers_like_us(app, make_org, make_program, make_user, login):
+    mine = make_org("Our Bank", industry="Financial Services")
+    make_program(org=mine, name="Our teller internship", program_type="internship")
+    make_program(org=make_org("Peer Bank", industry="Financial Services"), name="Peer bank apprenticeship")
+    make_program(org=make_org("Tool Shop", industry="Advanced Manufacturing"), name="Tool shop internship",
+                 program_type="internship")
+    make_program(org=make_org("Far Away Farms", industry="Agriculture"), name="Unrelated apprenticeship")
+    client = client_for(app, login, make_user(org=mine))
+    response = client.get("/programs/compare")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and "side by side</caption>" not in page
+    assert "Tick 2 to 6 programs" in page and "Peers like us" in page and 'role="alert"' not in page
+    assert "Peer bank apprenticeship" in page and "Tool shop internship" in page and "Our teller internship" in page
+    assert "Unrelated apprenticeship" not in page
+    with app.app_context():
+        peers = [p.name for p in services.peers_like_us(db.session.get(User, make_user(org=mine).id))]
+    assert peers == ["Peer bank apprenticeship", "Tool shop internship"]
+
+
+def test_compare_asks_for_two_to_six_and_keeps_the_ticked_choice(app, make_program, member, login):
+    programs = [make_program(name=f"Program {n}") for n in range(7)]
+    client = client_for(app, login, member)
+    too_many = html.unescape(client.get("/programs/compare?" + "&".join(f"ids={p.id}" for p in programs))
+                             .get_data(as_text=True))
+    assert "You ticked 7. Choose at most 6 programs" in too_many and "side by side</caption>" not in too_many
+    assert all(f'value="{p.id}" id="ticked-{p.id}" checked' in too_many for p in programs)
+    one = html.unescape(client.get(f"/programs/compare?ids={programs[0].id}").get_data(as_text=True))
+    assert "You ticked 1. Choose at least two programs" in one and f'id="ticked-{programs[0].id}" checked' in one
+    six = client.get("/programs/compare?" + "&".join(f"ids={p.id}" for p in programs[:6])).get_data(as_text=True)
+    assert "6 programs side by side" in six
 
 
 # Export
@@ -539,8 +572,9 @@ def test_list_and_compare_pages_run_a_constant_number_of_statements(app, make_or
     def statements():
         url = path
         if path in ("COMPARE", "CSV"):
+            # A comparison takes up to six programs; the export takes any number.
             url = ("/programs/compare?" if path == "COMPARE" else "/programs/compare.csv?") + \
-                "&".join(f"ids={i}" for i in ids)
+                "&".join(f"ids={i}" for i in (ids[:6] if path == "COMPARE" else ids))
         with count_queries() as tally:
             assert client.get(url).status_code == 200
         return tally.count

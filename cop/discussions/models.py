@@ -63,10 +63,15 @@ class ModerationAction(enum.Enum):
     merge = "merge"
     suspend = "suspend"
     dismiss_flags = "dismiss_flags"
+    # Decisions about people made from their profile or the join requests, kept in the same log.
+    reinstate = "reinstate"
+    approve = "approve"
+    decline = "decline"
 
     @property
     def label(self) -> str:
-        return {"dismiss_flags": "Dismissed flags"}.get(self.value, self.value.capitalize())
+        return {"dismiss_flags": "Dismissed flags", "approve": "Approved join request",
+                "decline": "Declined join request"}.get(self.value, self.value.capitalize())
 
 
 class Category(db.Model):

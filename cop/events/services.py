@@ -9,6 +9,7 @@ run one after another, so the capacity holds, the queue keeps first-come order a
 given exactly once.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -251,6 +252,43 @@ def _has_seat_for(event: Event, organization_id: int | None) -> bool:
     if event.seats_left == 0:
         return False
     return event.per_org_cap is None or _org_going(event, organization_id) < event.per_org_cap
+
+
+@dataclass
+class OrganizationSeats:
+    """One organization's share of an event with a per-organization cap: who of its people hold seats."""
+
+    cap: int
+    holders: list  # the colleagues going, by when they RSVP'd
+
+    @property
+    def taken(self) -> bool:
+        return len(self.holders) >= self.cap
+
+    def holder_names(self) -> str:
+        """"Ana Ruiz", "Ana Ruiz and Ben Ode", "Ana Ruiz, Ben Ode and Cy Lam"."""
+        names = [record.user.name for record in self.holders]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    def explanation(self, waiting: bool) -> str:
+        """Why a colleague waits although the event may have seats, and what moves them up; `waiting`:
+        they are on the waitlist already, rather than about to join it."""
+        seats = "seat is" if self.cap == 1 else f"{self.cap} seats are"
+        offer = "If" if waiting else "You can join the waitlist: if"
+        return (f"Your organization's {seats} taken by {self.holder_names()}. {offer} one of them cancels or "
+                "the organizer makes room, you move up.")
+
+
+def organization_seats(event: Event, organization_id: int | None) -> OrganizationSeats | None:
+    """The seats `organization_id` holds at an event that caps them; None where there is no cap (or no
+    organization). Shown to that organization's own people only: it names their colleagues."""
+    if event.per_org_cap is None or organization_id is None:
+        return None
+    holders = db.session.scalars(
+        sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.going,
+                              Rsvp.organization_id == organization_id)
+        .options(so.joinedload(Rsvp.user)).order_by(Rsvp.ticket)).all()
+    return OrganizationSeats(cap=event.per_org_cap, holders=list(holders))
 
 
 def rsvp(event: Event, user, *, acknowledged: bool = False) -> Rsvp:

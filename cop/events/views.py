@@ -136,9 +136,12 @@ def calendar():
     first_of_month = date(year, month, 1)
     previous = (first_of_month - timedelta(days=1)).strftime("%Y-%m")
     following = (first_of_month + timedelta(days=32)).strftime("%Y-%m")
-    return render_template("events/calendar.html", weeks=weeks, days=days, month=first_of_month, today=today,
-                           previous=previous, following=following, tz_name=tz_name, local=local, tab="calendar",
-                           mine=my_rsvps([e.id for e in events]), can_create=services.can_create_event(current_user))
+    # The agenda (narrow screens) lists this month's days that have events, in order.
+    agenda = [(day, days[day]) for day in sorted(days) if day.month == month]
+    return render_template("events/calendar.html", weeks=weeks, days=days, agenda=agenda, month=first_of_month,
+                           today=today, previous=previous, following=following, tz_name=tz_name, local=local,
+                           tab="calendar", mine=my_rsvps([e.id for e in events]),
+                           can_create=services.can_create_event(current_user))
 
 
 # One event
@@ -153,6 +156,7 @@ def detail(event_id):
         response = services.find_response(event, current_user)
     return render_template(
         "events/detail.html", event=event, rsvp=record, position=position, response=response,
+        org_seats=services.organization_seats(event, current_user.organization_id),
         rsvp_form=rsvp_form(event), button_form=EmptyForm(), cancel_form=CancelEventForm(),
         can_manage=event.can_manage(current_user),
         show_link=event.can_see_meeting_link(current_user, record),
@@ -180,7 +184,9 @@ def rsvp(event_id):
             flash(f"You're going. A confirmation with a calendar file is on its way to {current_user.email}.",
                   "success")
         else:
-            flash(f"You're number {position} on the waitlist. If a seat opens up for you, it is yours and we "
+            org_seats = services.organization_seats(event, current_user.organization_id)
+            why = f"{org_seats.explanation(waiting=True)} " if org_seats and org_seats.taken else ""
+            flash(f"You're number {position} on the waitlist. {why}If a seat opens up for you, it is yours and we "
                   "will tell you by e-mail and notification.", "info")
     return redirect(url_for("events.detail", event_id=event_id))
 

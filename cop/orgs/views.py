@@ -11,6 +11,7 @@ from cop.forms import EmptyForm
 from cop.orgs import PAGE_SECTIONS, bp, services
 from cop.orgs.forms import InvitationForm, OrganizationForm, OrgFilterForm
 from cop.orgs.models import Organization, OrgKind
+from cop.text import localtime
 
 PER_PAGE = 24
 
@@ -111,7 +112,7 @@ def invitations(slug):
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Invitation sent to {invitation.email}. It expires on {invitation.expires_at:%b %-d}.", "success")
+            flash(f"Invitation sent to {invitation.email}. It expires {localtime(invitation.expires_at)}.", "success")
             return redirect(url_for("orgs.invitations", slug=org.slug))
     sent = db.session.scalars(
         sa.select(Invitation).where(Invitation.organization_id == org.id)

@@ -295,6 +295,22 @@ def programs_by_ids(ids, viewer) -> list[Program]:
     return [found[i] for i in ids if i in found]
 
 
+def peers_like_us(viewer) -> list[Program]:
+    """Other organizations' programs that are like the viewer's: their organization is in the same
+    industry, or the program is of a type the viewer's organization runs. Those matching on both come
+    first, then by organization and name. Empty for a viewer without an organization."""
+    organization = getattr(viewer, "organization", None)
+    if organization is None:
+        return []
+    types = {p.program_type for p in programs_of(organization.id)}
+    same_industry = Organization.industry == organization.industry if organization.industry else sa.false()
+    same_type = Program.program_type.in_(types) if types else sa.false()
+    query = (visible_programs(viewer).join(Program.organization)
+             .where(Program.organization_id != organization.id, sa.or_(same_industry, same_type))
+             .order_by(sa.case((sa.and_(same_industry, same_type), 0), else_=1), Organization.name, Program.name))
+    return db.session.scalars(with_list_data(query)).unique().all()
+
+
 def occupations_in_use(viewer) -> list[str]:
     """SOC codes some program targets that `viewer` may read (choices for the occupation filter)."""
     codes = db.session.scalars(

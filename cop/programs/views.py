@@ -17,7 +17,8 @@ from cop.programs.forms import AskForm, PeerFilterForm, ProgramForm
 from cop.programs.models import SHARABLE_FIELDS, Program, ProgramStage
 from cop.programs.occupations import by_sector, occupation_label
 
-MIN_COMPARE = 2
+# Side by side stays readable, on a phone too, up to six programs.
+MIN_COMPARE, MAX_COMPARE = 2, 6
 
 
 @bp.context_processor
@@ -197,13 +198,33 @@ def delete(program_id):
 
 @bp.get("/compare")
 def compare():
+    """Two to six programs side by side. Otherwise a page to choose them, starting from peers like the
+    viewer's organization (or the filters' matches); the ticked choice stays in the URL."""
     programs, filters = _selection()
-    if len(programs) < MIN_COMPARE:
-        flash("Choose at least two programs to compare side by side.", "info")
-        return redirect(url_for("programs.index", **(filters.as_args() if filters else {})))
-    own_ids = {p.id for p in programs if p.organization_id == current_user.organization_id}
-    return render_template("programs/compare.html", programs=programs, own_ids=own_ids,
-                           rows=services.comparison(programs, current_user), ids=[p.id for p in programs])
+    chosen = "ids" in request.args
+    if chosen and MIN_COMPARE <= len(programs) <= MAX_COMPARE:
+        own_ids = {p.id for p in programs if p.organization_id == current_user.organization_id}
+        return render_template("programs/compare.html", programs=programs, own_ids=own_ids,
+                               rows=services.comparison(programs, current_user), ids=[p.id for p in programs])
+    if chosen:
+        problem = (f"You ticked {len(programs)}. " if programs else "") + (
+            "Choose at least two programs to compare side by side." if len(programs) < MIN_COMPARE else
+            f"Choose at most {MAX_COMPARE} programs: more than that will not fit side by side.")
+        candidates = services.peers_like_us(current_user)
+    elif filters is not None and not filters.is_empty:
+        problem, candidates = "", programs
+    else:
+        problem, candidates = "", services.peers_like_us(current_user)
+    own = services.programs_of(current_user.organization_id)
+    listed = {p.id for p in own}
+    # What was ticked stays listed (and ticked) even where it is not a peer.
+    extra = [p for p in programs if p.id not in listed] if chosen else []
+    listed |= {p.id for p in extra}
+    peers = [p for p in candidates if p.id not in listed]
+    return render_template("programs/compare_choose.html", own=own, chosen_extra=extra, peers=peers,
+                           ticked={p.id for p in programs} if chosen else set(), problem=problem,
+                           filters=filters if filters is not None and not filters.is_empty else None,
+                           minimum=MIN_COMPARE, maximum=MAX_COMPARE)
 
 
 @bp.get("/compare/print")

@@ -130,7 +130,8 @@ def test_program_pages_have_no_wcag_violations(page, live_server, peers, app, si
         manager_email = manager.email
     sign_in(manager_email, PASSWORD)
     for path in ["/programs/", "/programs/?industry=Healthcare", f"/programs/{ids[0]}", f"/programs/{ids[0]}/edit",
-                 "/programs/new", f"/programs/compare?ids={ids[0]}&ids={ids[1]}",
+                 "/programs/new", f"/programs/compare?ids={ids[0]}&ids={ids[1]}", "/programs/compare",
+                 f"/programs/compare?ids={ids[0]}",
                  f"/programs/compare/print?ids={ids[0]}&ids={ids[1]}", f"/programs/ask?ids={ids[1]}"]:
         response = page.goto(f"{live_server}{path}")
         assert response.status < 400, path
