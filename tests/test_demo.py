@@ -8,12 +8,12 @@ import sqlalchemy as sa
 
 from cop.auth.models import Role, User
 from cop.demo import read_data
-from cop.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from cop.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_email
 from cop.extensions import db, utcnow
 from cop.orgs.models import Organization, OrgKind
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_FACILITATOR = "dana.whitfield@northbridge.example"
+DEMO_FACILITATOR = demo_email("facilitator")
 # What each demo login is there to show: their role and the kind of organization they belong to.
 EXPECTED = {
     "facilitator": (Role.facilitator, OrgKind.facilitator),

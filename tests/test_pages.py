@@ -12,12 +12,14 @@ import sqlalchemy as sa
 
 from config import TestConfig
 from cop import create_app
-from cop.cli import DEMO_FACILITATOR, DEMO_MEMBER, DEMO_PASSWORD
+from cop.demo.logins import DEMO_PASSWORD, demo_email
 from cop.extensions import db
 from tests.conftest import FormClient
 
 ROOT = Path(__file__).resolve().parent.parent
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+DEMO_FACILITATOR, DEMO_MEMBER = demo_email("facilitator"), demo_email("member")
 
 
 def _main_paths() -> list[str]:

@@ -33,6 +33,11 @@ DEMO_LOGINS = [
 ]
 
 
+def demo_email(who: str) -> str:
+    """The demo login of one role, e.g. `demo_email("facilitator")`."""
+    return next(login.email for login in DEMO_LOGINS if login.who == who)
+
+
 def login_lines() -> list[str]:
     """The table as aligned lines of text, for the terminal."""
     width = max(len(login.who) for login in DEMO_LOGINS)
