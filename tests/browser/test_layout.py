@@ -8,13 +8,14 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from cop.cli import DEMO_FACILITATOR, DEMO_MEMBER, DEMO_PASSWORD
+from cop.demo.logins import DEMO_PASSWORD, demo_email
 from cop.extensions import db
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 390, 768, 1280, 1440)
+DEMO_FACILITATOR, DEMO_MEMBER = demo_email("facilitator"), demo_email("member")
 
 
 @pytest.fixture
