@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import DEFAULT_SECRET_KEY, Config, config_from_env
+from config import Config, config_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,12 +19,13 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class or config_from_env())
     app.config.update(overrides)
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
-        raise RuntimeError("Refusing to start in production with the default SECRET_KEY; set SECRET_KEY.")
+    from cop import cli, errors, links, mail, security, text
+
+    if app.config["ENV_NAME"] == "production":
+        security.configure_production(app)
 
     _ensure_local_folders(app)
 
-    from cop import cli, errors, mail, security, text
     from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate, release_hot_connection
     from cop.sessions import VerifiedCookieSessionInterface
 
@@ -44,6 +45,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    links.init_app(app)
     text.init_app(app)
     cli.init_app(app)
 

@@ -121,7 +121,7 @@ def test_password_reset_by_emailed_link_works_once(app, client, member, outbox):
     response = client.post_form("/auth/reset", {"email": member.email.title()})
     assert "Check your e-mail" in response.get_data(as_text=True)
     [message] = outbox(member.email)
-    link = re.search(r"http://localhost(/auth/reset/\S+)", mail_text(message)).group(1)
+    link = re.search(r"https://cop\.example(/auth/reset/\S+)", mail_text(message)).group(1)
     form_page = client.get(link)
     assert form_page.status_code == 200
     done = client.post_form(link, {"password": "new password here", "confirm": "new password here"}, page=link)

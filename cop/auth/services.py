@@ -11,7 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from cop.auth.models import (Invitation, MemberStatus, Role, User, hash_token, new_session_token,
                              normalize_email)
 from cop.extensions import db, utcnow
-from cop.mail import external_url, send_mail
+from cop.links import external_url
+from cop.mail import send_mail
 from cop.orgs.models import Organization, OrgKind
 
 # Checked against when no account matches, so a sign-in for an unknown address costs the same time.
