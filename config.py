@@ -54,6 +54,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CoP <no-reply@cop.example>")
     # Links in e-mails sent outside a request (cron, CLI) start with this address.
     COP_BASE_URL = os.environ.get("COP_BASE_URL", "http://127.0.0.1:5000")
+    # Other host names this site answers for in production (comma-separated), besides COP_BASE_URL's.
+    COP_TRUSTED_HOSTS = [host.strip() for host in os.environ.get("COP_TRUSTED_HOSTS", "").split(",") if host.strip()]
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
 
     # Flask-Limiter: memory per process by default; point at Redis so limits hold across workers.
@@ -62,6 +64,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     COP_SIGNIN_LIMIT = os.environ.get("COP_SIGNIN_LIMIT", "10 per minute;50 per hour")
     COP_RESET_LIMIT = os.environ.get("COP_RESET_LIMIT", "5 per minute;20 per hour")
+    # Failed sign-ins per account (the e-mail address typed), whichever addresses they come from.
+    COP_SIGNIN_ACCOUNT_LIMIT = os.environ.get("COP_SIGNIN_ACCOUNT_LIMIT", "5 per minute;20 per hour")
     # Posting (threads, replies, edits, flags) per member.
     COP_POST_LIMIT = os.environ.get("COP_POST_LIMIT", "6 per minute;60 per hour")
     # Reads that cost us: each per member (signed in, or a private feed's owner) and per client address.
@@ -90,11 +94,16 @@ class Config:
 
 
 class ProductionConfig(Config):
-    """Secure cookies and no default secret: create_app refuses to start without SECRET_KEY."""
+    """Secure cookies, only the site's own hosts, and no weak secret or debugger: create_app refuses
+    to start with a SECRET_KEY under 32 bytes or with DEBUG on (see cop/security.py)."""
 
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers keep these cookies only when Secure, for Path=/ and no Domain,
+    # so no other host (a sibling subdomain, a plain-http page) can set or replace them.
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
 
@@ -107,6 +116,8 @@ class TestConfig(Config):
     COP_PASSWORD_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "file"
+    # Not the test client's host (localhost), so a link built from the request would show.
+    COP_BASE_URL = "https://cop.example"
     COP_VIEW_FLUSH_SECONDS = 0.0  # every counted view is written once its response closes
 
 

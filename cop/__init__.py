@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import DEFAULT_SECRET_KEY, Config, config_from_env
+from config import Config, config_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,16 +22,14 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # Logged SQL errors never carry their bound parameters (password hashes, session tokens, posts).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
                                                "hide_parameters": True}
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY):
-        raise RuntimeError("Refusing to start in production with the default SECRET_KEY; set SECRET_KEY.")
+    from cop import cli, errors, forms, links, mail, security, text
+
+    if app.config["ENV_NAME"] == "production":
+        security.configure_production(app)
 
     _ensure_local_folders(app)
+    app.url_map.converters["int"] = forms.DatabaseIntConverter
 
-    from cop.forms import DatabaseIntConverter
-
-    app.url_map.converters["int"] = DatabaseIntConverter
-
-    from cop import cli, errors, forms, mail, security, text
     from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate, release_hot_connection
     from cop.sessions import VerifiedCookieSessionInterface
 
@@ -52,6 +50,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     errors.init_app(app)
     forms.init_app(app)
     mail.init_app(app)
+    links.init_app(app)
     text.init_app(app)
     cli.init_app(app)
 

@@ -2,9 +2,9 @@
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from cop.extensions import db
 
@@ -22,6 +22,11 @@ MESSAGES = {
 
 
 def render_error(code: int, detail: str | None = None):
+    if isinstance(request.routing_exception, SecurityError):
+        # A Host the site does not serve (TRUSTED_HOSTS): no link can be built for it, so no page either,
+        # whatever else went wrong (a missing form token, say). A plain 400, never a 500.
+        return current_app.response_class("Bad request: this site does not answer for that host name.\n",
+                                          400, mimetype="text/plain")
     title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
@@ -37,6 +42,8 @@ def init_app(app):
         if error.code and error.code < 400:
             return error
         response = render_error(error.code or 500)
+        if not isinstance(response, tuple):
+            return response
         if error.code == 429:
             retry = getattr(error, "retry_after", None)
             return response[0], 429, ({"Retry-After": str(retry)} if retry else {})

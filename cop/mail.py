@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import event
 
 from cop.extensions import UTCDateTime, db, enum_column, utcnow
@@ -48,14 +48,6 @@ class OutboxMessage(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail, also from CLI commands, where there is no request to copy the host from."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["COP_BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
 
 
 def send_mail(to: str, subject: str, template: str, *, headers: dict | None = None,

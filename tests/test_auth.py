@@ -121,12 +121,14 @@ def test_password_reset_by_emailed_link_works_once(app, client, member, outbox):
     response = client.post_form("/auth/reset", {"email": member.email.title()})
     assert "Check your e-mail" in response.get_data(as_text=True)
     [message] = outbox(member.email)
-    link = re.search(r"http://localhost(/auth/reset/\S+)", mail_text(message)).group(1)
+    link = re.search(r"https://cop\.example(/auth/reset/\S+)", mail_text(message)).group(1)
     form_page = client.get(link)
     assert form_page.status_code == 200
     done = client.post_form(link, {"password": "new password here", "confirm": "new password here"}, page=link)
-    assert done.status_code == 302 and done.headers["Location"] == "/auth/signin"
-    assert client.post_form("/auth/signin", {"email": member.email, "password": "new password here"}).status_code == 302
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert client.get("/members/").status_code == 200, "completing a reset signs its owner in"
+    fresh = app.test_client()
+    assert fresh.post_form("/auth/signin", {"email": member.email, "password": "new password here"}).status_code == 302
     again = app.test_client().get(link)
     assert again.status_code == 302 and again.headers["Location"] == "/auth/reset"
 
@@ -199,3 +201,114 @@ def test_emails_are_unique_whatever_their_case(app, ctx, make_user):
         make_user(email="casey@example.ORG")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.email == "casey@example.org")) == 1
+
+
+# Guessing: limits per account, successes that never count, equal timing, common passwords
+
+def _sign_in_from(client, address: str, email: str, password: str):
+    return client.post_form("/auth/signin", {"email": email, "password": password},
+                            environ_base={"REMOTE_ADDR": address})
+
+
+def test_wrong_passwords_for_one_account_are_limited_whatever_address_they_come_from(app, client, member):
+    app.config.update(COP_SIGNIN_LIMIT="100 per minute", COP_SIGNIN_ACCOUNT_LIMIT="3 per minute")
+    for n in range(3):
+        assert _sign_in_from(client, f"10.0.0.{n}", member.email, "wrong guess").status_code == 200
+    locked = _sign_in_from(client, "10.0.0.99", member.email.upper(), PASSWORD)
+    assert locked.status_code == 429 and "Too many attempts" in locked.get_data(as_text=True)
+    assert client.get("/members/").status_code == 302
+    # An address nobody has gets exactly the same answers, so the limit reveals nothing.
+    codes = [_sign_in_from(client, f"10.1.0.{n}", "nobody@example.org", "wrong guess").status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    # Other accounts are not affected.
+    other = app.test_client()
+    assert other.post_form("/auth/signin", {"email": "someone@example.org", "password": "x"}).status_code == 200
+
+
+def test_successful_sign_ins_never_count_against_the_limits(app, member, make_user, login):
+    app.config.update(COP_SIGNIN_LIMIT="3 per minute", COP_SIGNIN_ACCOUNT_LIMIT="3 per minute")
+    people = [member] + [make_user() for _ in range(4)]
+    for person in people + people:  # trying the demo as each role in turn, all from one address
+        browser = app.test_client()
+        assert _sign_in_from(browser, "10.2.0.1", person.email, PASSWORD).status_code == 302
+    for _ in range(3):
+        assert _sign_in_from(app.test_client(), "10.2.0.1", member.email, "wrong guess").status_code == 200
+    assert _sign_in_from(app.test_client(), "10.2.0.1", member.email, PASSWORD).status_code == 429
+
+
+def test_the_owner_of_a_locked_account_gets_in_with_a_reset_link(app, client, member, outbox):
+    app.config.update(COP_SIGNIN_LIMIT="100 per minute", COP_SIGNIN_ACCOUNT_LIMIT="2 per minute")
+    for n in range(3):
+        _sign_in_from(app.test_client(), f"10.3.0.{n}", member.email, "wrong guess")
+    assert _sign_in_from(client, "10.3.1.1", member.email, PASSWORD).status_code == 429
+    client.post_form("/auth/reset", {"email": member.email})
+    [message] = outbox(member.email)
+    link = re.search(r"https://cop\.example(/auth/reset/\S+)", mail_text(message)).group(1)
+    done = client.post_form(link, {"password": "a fresh passphrase", "confirm": "a fresh passphrase"}, page=link)
+    assert done.status_code == 302
+    assert client.get("/members/").status_code == 200
+
+
+def test_joining_hashes_the_password_for_a_taken_address_too(app, client, member, make_org, monkeypatch):
+    from werkzeug import security
+
+    from cop.auth import services
+
+    hashed = []
+
+    def counting_hash(password, *args, **kwargs):
+        hashed.append(password)
+        return security.generate_password_hash(password, *args, **kwargs)
+
+    monkeypatch.setattr(services, "generate_password_hash", counting_hash)
+    org = make_org()
+    data = {"name": "Someone", "organization": str(org.id), "new_org_kind": "member_company",
+            "password": "a joining passphrase", "confirm": "a joining passphrase"}
+    client.post_form("/auth/join", dict(data, email=member.email), page="/auth/join")
+    assert hashed == ["a joining passphrase"], "the taken address must cost the same hashing as a new one"
+    client.post_form("/auth/join", dict(data, email="free@example.org"), page="/auth/join")
+    assert hashed == ["a joining passphrase"] * 2
+
+
+COMMON = ["password1234", "1234567890", "QWERTYUIOP", "Password2024!"]
+
+
+@pytest.mark.parametrize("password", COMMON)
+def test_common_passwords_are_refused_when_changing_or_resetting(app, client, member, login, outbox, password):
+    login(member)
+    changed = client.post_form("/auth/settings/password", {
+        "current_password": PASSWORD, "password": password, "confirm": password}, page="/auth/settings/password")
+    assert changed.status_code == 200 and "one of the most common" in changed.get_data(as_text=True)
+
+    anonymous = app.test_client()
+    anonymous.post_form("/auth/reset", {"email": member.email})
+    [message] = outbox(member.email)
+    link = re.search(r"https://cop\.example(/auth/reset/\S+)", mail_text(message)).group(1)
+    reset = anonymous.post_form(link, {"password": password, "confirm": password}, page=link)
+    assert reset.status_code == 200 and "one of the most common" in reset.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, member.id).session_token == member.session_token, "nothing changed"
+
+
+@pytest.mark.parametrize("password", COMMON)
+def test_common_passwords_are_refused_when_joining_or_accepting_an_invitation(app, client, manager, login,
+                                                                              outbox, make_org, password):
+    org = make_org()
+    joined = client.post_form("/auth/join", {
+        "name": "Jo", "email": "jo@example.org", "organization": str(org.id), "new_org_kind": "member_company",
+        "password": password, "confirm": password}, page="/auth/join")
+    assert joined.status_code == 200 and "one of the most common" in joined.get_data(as_text=True)
+
+    login(manager)
+    slug = manager.organization.slug
+    client.post_form(f"/orgs/{slug}/invitations", {"email": "teammate@example.org", "role": "member"},
+                     page=f"/orgs/{slug}/invitations")
+    [message] = outbox("teammate@example.org")
+    link = re.search(r"https://cop\.example(/auth/invitations/\S+)", mail_text(message)).group(1)
+    guest = app.test_client()
+    accepted = guest.post_form(link, {"email": "teammate@example.org", "name": "Tam", "password": password,
+                                      "confirm": password}, page=link)
+    assert accepted.status_code == 200 and "one of the most common" in accepted.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(User.id)).where(
+            User.email.in_(["jo@example.org", "teammate@example.org"]))) == 0

@@ -521,7 +521,7 @@ def test_list_unsubscribe_header_is_a_plain_url_on_the_wire(app, member, make_us
 
     make_reply(make_thread(), make_user(), "Reply")
     [raw] = [p.read_bytes() for p in Path(app.config["MAIL_DIR"]).glob("*.eml")]
-    assert re.search(rb"^List-Unsubscribe: <http://\S+/notifications/unsubscribe/\S+>\r?$", raw, re.MULTILINE)
+    assert re.search(rb"^List-Unsubscribe: <https?://\S+/notifications/unsubscribe/\S+>\r?$", raw, re.MULTILINE)
 
 
 def test_digests_are_sent_once(app, runner, member, make_user, make_thread, make_reply, outbox):

@@ -449,7 +449,7 @@ def test_personal_calendar_feed_lists_the_events_a_member_goes_to(app, client, l
     login(member)
     page = client.get("/events/subscribe").get_data(as_text=True)
     url = re.search(r'value="(http[^"]+/events/calendar/[^"]+\.ics)"', page)[1]
-    path = url.split("localhost", 1)[-1]
+    path = url.removeprefix(app.config["COP_BASE_URL"])
     anonymous = app.test_client()
     response = anonymous.get(path)
     assert response.status_code == 200 and response.mimetype == "text/calendar"

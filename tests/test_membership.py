@@ -179,7 +179,7 @@ def test_invitation_journey_through_the_pages(app, client, manager, login, outbo
                                                               "message": "Join us!"}, page=f"/orgs/{slug}/invitations")
     assert response.status_code == 302
     [message] = outbox("teammate@example.org")
-    link = re.search(r"http://localhost(/auth/invitations/\S+)", mail_text(message)).group(1)
+    link = re.search(r"https://cop\.example(/auth/invitations/\S+)", mail_text(message)).group(1)
 
     guest = app.test_client()
     page = guest.get(link).get_data(as_text=True)

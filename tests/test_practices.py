@@ -335,7 +335,7 @@ def test_atom_feeds_parse_and_need_the_secret_token(app, client, member, make_pr
     make_practice(title="Staffing the coordinator role")
     login(member)
     page = client.get("/practices/feeds").get_data(as_text=True)
-    feed_url = re.search(r'value="http://localhost(/practices/feed/[^"]+\.atom)"', page).group(1)
+    feed_url = re.search(r'value="https://cop\.example(/practices/feed/[^"]+\.atom)"', page).group(1)
     anonymous = app.test_client()
     parsed = feedparser.parse(anonymous.get(feed_url).data)
     assert not parsed.bozo, parsed.get("bozo_exception")

@@ -23,8 +23,9 @@ def _redis_answers() -> bool:
 def test_two_workers_share_one_sign_in_limit(database_url, tmp_path):
     from tests.conftest import FormClient
 
-    # Counters are keyed by client address: a fresh one keeps this run apart from earlier runs.
+    # Counters are keyed by client address and by account: fresh ones keep this run apart from earlier runs.
     address = "127.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
+    email = f"x-{uuid.uuid4().hex[:12]}@example.org"
 
     def worker():
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, MAIL_DIR=str(tmp_path / "mail"),
@@ -38,7 +39,7 @@ def test_two_workers_share_one_sign_in_limit(database_url, tmp_path):
     first, second = worker(), worker()
     codes = []
     for client in (first, second, first, second, first):
-        codes.append(client.post_form("/auth/signin", {"email": "x@example.org", "password": "wrong-password"}).status_code)
+        codes.append(client.post_form("/auth/signin", {"email": email, "password": "wrong-password"}).status_code)
     assert codes == [200, 200, 200, 200, 429]
 
 

@@ -3,10 +3,21 @@
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from cop.auth.passwords import is_common_password
 from cop.forms import BaseForm, timezone_choices
 from cop.orgs.models import ORG_KIND_LABELS, OrgKind
 
-PASSWORD_RULES = [InputRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
+
+def not_a_common_password(form, field):
+    """Every password someone sets (join, invitation, reset, change): the most common ones are the
+    first an attacker tries."""
+    if field.data and is_common_password(field.data):
+        raise ValidationError("That password is one of the most common ones, which attackers try first. "
+                              "Choose another: a short sentence is easy to remember and hard to guess.")
+
+
+PASSWORD_RULES = [InputRequired(), Length(min=10, max=128, message="Use 10 to 128 characters."),
+                  not_a_common_password]
 
 
 def _password_pair():

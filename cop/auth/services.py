@@ -11,7 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from cop.auth.models import (Invitation, MemberStatus, Role, User, hash_token, new_session_token,
                              normalize_email)
 from cop.extensions import db, utcnow
-from cop.mail import external_url, send_mail
+from cop.links import external_url
+from cop.mail import send_mail
 from cop.orgs.models import Organization, OrgKind
 
 # Checked against when no account matches, so a sign-in for an unknown address costs the same time.
@@ -65,6 +66,8 @@ def request_to_join(*, name: str, email: str, password: str, organization: Organ
     the answer on screen never reveals whether an address is registered.
     """
     existing = find_user_by_email(email)
+    # Hashed in both branches, so the answer takes as long for a registered address as for a new one.
+    password_hash = hash_password(password)
     if existing is not None:
         send_mail(existing.email, "Someone asked to join with your address", "join_existing", user=existing,
                   signin_url=external_url("auth.signin"),
@@ -73,7 +76,7 @@ def request_to_join(*, name: str, email: str, password: str, organization: Organ
     if organization is None and not new_org_name.strip():
         raise MembershipError("Choose your organization, or name it if it is not listed.")
     user = User(
-        name=name.strip(), email=email, password_hash=hash_password(password), organization=organization,
+        name=name.strip(), email=email, password_hash=password_hash, organization=organization,
         requested_org_name=None if organization else new_org_name.strip(),
         requested_org_kind=None if organization else (new_org_kind or OrgKind.member_company.value),
         join_note=note.strip(), status=MemberStatus.pending, role=Role.member,

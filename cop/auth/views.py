@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from cop.auth import bp, public, services
 from cop.auth.forms import (AcceptInvitationForm, ChangePasswordForm, JoinForm, ProfileForm, ResetPasswordForm,
                             ResetRequestForm, SignInForm)
-from cop.auth.models import MemberStatus
+from cop.auth.models import MemberStatus, normalize_email
 from cop.extensions import db, limiter
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization, OrgKind
@@ -35,13 +35,30 @@ def _signin_limit():
     return current_app.config["COP_SIGNIN_LIMIT"]
 
 
+def _signin_account_limit():
+    return current_app.config["COP_SIGNIN_ACCOUNT_LIMIT"]
+
+
+def _signin_account_key() -> str:
+    """The account a sign-in is for, as typed: the same key (and so the same answer, status and timing)
+    whether or not an account has that address. Read before the form is validated, as limits run first."""
+    return "signin-account:" + normalize_email(request.form.get("email", ""))[:254]
+
+
+def _failed_sign_in(response) -> bool:
+    # Only a refused attempt counts: a person trying the demo as several roles from one address, or
+    # signing in on several devices, is never locked out by their own successes (they redirect).
+    return response.status_code != 302
+
+
 def _reset_limit():
     return current_app.config["COP_RESET_LIMIT"]
 
 
 @bp.route("/signin", methods=["GET", "POST"])
 @public
-@limiter.limit(_signin_limit, methods=["POST"])
+@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_failed_sign_in)
+@limiter.limit(_signin_account_limit, key_func=_signin_account_key, methods=["POST"], deduct_when=_failed_sign_in)
 def signin():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -159,9 +176,12 @@ def reset_password(token):
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
         db.session.commit()
+        # The link proved the mailbox, so it signs its owner in: the way back into an account whose
+        # sign-in form is locked by someone else's guessing.
         logout_user()
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("auth.signin"))
+        login_user(user)
+        flash("Your password is changed, and you are signed in.", "success")
+        return redirect(url_for("home.index"))
     return render_template("auth/reset_password.html", form=form)
 
 

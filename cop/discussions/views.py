@@ -17,6 +17,7 @@ from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, Merg
 from cop.discussions.models import Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, Thread, ThreadKind
 from cop.extensions import begin_write, db, limit_reads, limiter, utcnow
 from cop.forms import EmptyForm, database_int
+from cop.links import external_url
 from cop.notifications import services as notifications
 from cop.practices.models import Practice, PracticeStatus
 from cop.practices.services import PageState, page_state
@@ -677,5 +678,5 @@ def feed(token):
         with_body=True)).all()
     body = render_template("discussions/feed.xml", threads=threads,
                            updated=max((t.created_at for t in threads), default=utcnow()),
-                           self_url=url_for("discussions.feed", token=token, _external=True))
+                           self_url=external_url("discussions.feed", token=token))
     return current_app.response_class(body, mimetype="application/atom+xml")

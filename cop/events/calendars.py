@@ -10,7 +10,7 @@ from datetime import timedelta
 import icalendar
 
 from cop.extensions import utcnow
-from cop.mail import external_url
+from cop.links import external_url
 from cop.text import zone
 
 PRODID = "-//CoP//Events//EN"

@@ -20,7 +20,8 @@ from cop.events.calendars import ics_attachment
 from cop.events.models import (DEFAULT_QUESTIONS, Event, EventKind, EventStatus, FeedbackAnswer, FeedbackQuestion,
                                FeedbackResponse, Intent, QuestionKind, Rsvp, RsvpStatus)
 from cop.extensions import begin_write, db, utcnow
-from cop.mail import external_url, send_mail
+from cop.links import external_url
+from cop.mail import send_mail
 from cop.notifications.services import notify
 from cop.orgs.models import OrgKind
 from cop.text import render_markdown

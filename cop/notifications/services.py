@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, has_request_context, request
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from cop.extensions import begin_write, db, utcnow
-from cop.mail import external_url, send_mail
+from cop.links import absolute_url, external_url
+from cop.mail import send_mail
 from cop.notifications.models import EmailFrequency, Notification, NotificationSettings
 
 # Kinds of notification that may go out by e-mail; features add theirs at import (discussions adds
@@ -153,12 +154,6 @@ def unsubscribe(user) -> None:
 
 
 # E-mail
-
-def absolute_url(path: str) -> str:
-    """A site path as a full address, from a request or (in cron and CLI) from COP_BASE_URL."""
-    base = request.host_url if has_request_context() else current_app.config["COP_BASE_URL"]
-    return base.rstrip("/") + path
-
 
 def _mail_extras(user) -> dict:
     url = external_url("notifications.unsubscribe", token=unsubscribe_token(user))

@@ -11,6 +11,7 @@ from cop.forms import EmptyForm
 from cop.notifications import bp, services
 from cop.notifications.forms import EmailSettingsForm
 from cop.notifications.models import EmailFrequency, Notification
+from cop.security import allows_cross_site
 
 PER_PAGE = 30
 
@@ -62,6 +63,7 @@ def settings():
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @public
+@allows_cross_site
 @csrf.exempt
 def unsubscribe(token):
     """The link in every e-mail. GET asks first (link scanners follow links); POST unsubscribes, and is

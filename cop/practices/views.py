@@ -12,6 +12,7 @@ from cop.auth.models import MemberStatus, User
 from cop.cache import fragments
 from cop.extensions import begin_write, db, limit_reads, utcnow
 from cop.forms import EmptyForm
+from cop.links import external_url
 from cop.orgs.models import Organization
 from cop.practices import DETAIL_SECTIONS, bp, services, viewcounts
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
@@ -458,8 +459,8 @@ def feed(token):
     _feed_user(token)
     practices = db.session.scalars(services.with_card_data(
         services.sort_practices(services.visible_practices(), "newest").limit(50), with_body=True)).unique().all()
-    return _atom(practices, "New practices", url_for("practices.feed", token=token, _external=True),
-                 url_for("practices.index", _external=True))
+    return _atom(practices, "New practices", external_url("practices.feed", token=token),
+                 external_url("practices.index"))
 
 
 @bp.get("/topics/<slug>/feed/<token>.atom")
@@ -472,8 +473,8 @@ def topic_feed(slug, token):
         services.filter_practices(services.visible_practices(), topic=topic), "newest").limit(50),
         with_body=True)).unique().all()
     return _atom(practices, f"New practices: {topic.name}",
-                 url_for("practices.topic_feed", slug=slug, token=token, _external=True),
-                 url_for("practices.topic", slug=slug, _external=True))
+                 external_url("practices.topic_feed", slug=slug, token=token),
+                 external_url("practices.topic", slug=slug))
 
 
 @bp.route("/feeds", methods=["GET", "POST"])
