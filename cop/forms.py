@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from flask import abort, request
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import Form, PasswordField, StringField, TextAreaField
 from wtforms.validators import InputRequired, StopValidation
 
 # Every integer column is a 4-byte INTEGER on PostgreSQL; larger numbers in a URL find nothing (404)
@@ -36,6 +36,11 @@ def clean_text(value):
     return _NOT_IN_TEXT.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def is_blank(value) -> bool:
+    """Nothing a reader would see: empty, spaces, or only invisible characters."""
+    return not _INVISIBLE.sub("", value or "")
+
+
 class RequiredVisible:
     """A required field of only spaces or invisible characters is as good as empty; it says so in the
     required check's own words where it has them ("Enter a title." otherwise)."""
@@ -44,28 +49,43 @@ class RequiredVisible:
         self.message = message
 
     def __call__(self, form, field):
-        if isinstance(field.data, str) and not _INVISIBLE.sub("", field.data):
+        if isinstance(field.data, str) and is_blank(field.data):
             label = field.label.text.lower()
             raise StopValidation(self.message or f"Enter {'' if label.startswith('your ') else 'a '}{label}.")
+
+
+class CleanTextMeta:
+    """Form options that clean text fields as they are read, and treat invisible-only required text as
+    empty: shared by every form and by the rows inside a form (FormField, FieldList)."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            clean = clean_text if issubclass(field_class, TextAreaField) else clean_line
+            filters = [clean, *unbound_field.kwargs.get("filters", ())]
+            field = unbound_field.bind(form=form, filters=filters, **options)
+            required = [i for i, v in enumerate(field.validators) if isinstance(v, InputRequired)]
+            if required:
+                after = required[0] + 1
+                visible = RequiredVisible(field.validators[required[0]].message)
+                field.validators = [*field.validators[:after], visible, *field.validators[after:]]
+            return field
+        return unbound_field.bind(form=form, **options)
 
 
 class BaseForm(FlaskForm):
     """Every form in CoP: text fields are cleaned as they are read, whatever the database behind them."""
 
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            field_class = unbound_field.field_class
-            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
-                clean = clean_text if issubclass(field_class, TextAreaField) else clean_line
-                filters = [clean, *unbound_field.kwargs.get("filters", ())]
-                field = unbound_field.bind(form=form, filters=filters, **options)
-                required = [i for i, v in enumerate(field.validators) if isinstance(v, InputRequired)]
-                if required:
-                    after = required[0] + 1
-                    visible = RequiredVisible(field.validators[required[0]].message)
-                    field.validators = [*field.validators[:after], visible, *field.validators[after:]]
-                return field
-            return unbound_field.bind(form=form, **options)
+    class Meta(CleanTextMeta):
+        pass
+
+
+class RowForm(Form):
+    """A row repeated inside a form (a question in a list of questions): cleaned like every form, and
+    without a CSRF token of its own (the enclosing form carries one)."""
+
+    class Meta(CleanTextMeta):
+        pass
 
 
 class EmptyForm(BaseForm):
