@@ -16,9 +16,9 @@ DATABASE_INT_MAX = 2**31 - 1
 
 # NUL makes PostgreSQL refuse the statement; other control characters have no place in text either.
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-# Bidi overrides and isolates let a name or title reorder the text shown after it.
-_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_NOT_IN_A_LINE = re.compile(f"[{_CONTROL}\t\r\n{_BIDI_CONTROLS}]")
+# Bidi overrides and isolates let a name or title reorder the text shown after it (a character class body).
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_NOT_IN_A_LINE = re.compile(f"[{_CONTROL}\t\r\n{BIDI_CONTROLS}]")
 _NOT_IN_TEXT = re.compile(f"[{_CONTROL}]")
 # Characters that show nothing: a title made only of these (and spaces) is empty.
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u034f\u115f\u1160\u3164]+")
