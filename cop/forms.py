@@ -118,7 +118,10 @@ NUMBER_ARGS = {"page", "per_page", "to", "from", "ids", "practice", "reply"}
 
 
 def refuse_unusable_query() -> None:
-    """A query string with NUL is refused (400); a number too big for the database finds nothing (404)."""
+    """A path or query string with NUL is refused (400): PostgreSQL refuses it in a token or a slug. A number
+    too big for the database finds nothing (404)."""
+    if "\x00" in request.path:
+        abort(400)
     for name, value in request.args.items(multi=True):
         if "\x00" in name or "\x00" in value:
             abort(400)

@@ -81,7 +81,8 @@ def test_profile_name_loses_nul_and_bidi_overrides(app, client, member, login):
 
 def test_nul_in_a_query_string_is_refused_before_the_database(client, member, login):
     login(member)
-    for url in ["/search/?q=a%00b", "/members/?q=a%00b", "/orgs/?q=%00", "/practices/?tag=a%00"]:
+    for url in ["/search/?q=a%00b", "/members/?q=a%00b", "/orgs/?q=%00", "/practices/?tag=a%00",
+                "/practices/feed/a%00b.atom", "/orgs/a%00b", "/auth/reset/a%00b"]:
         assert client.get(url).status_code == 400, url
 
 
