@@ -74,7 +74,8 @@ def hostile_value(kind: str, maxlength: int | None):
 
 # Query parameters: what the views read, found in the source so that a new one is swept without a list.
 
-_ARG_NAME = re.compile(r"""request\.args(?:\.get|\.getlist|\[)\(?\s*["']([^"']+)["']|["']([^"']+)["']\s+in\s+request\.args""")
+_ARG_NAME = re.compile(r"""request\.args(?:\.get|\.getlist|\[)\(?\s*["']([^"']+)["']"""
+                       r"""|["']([^"']+)["']\s+in\s+request\.args""")
 _ARG_WHOLE = re.compile(r"request\.args(?:\)|\.items\(multi=True\))")
 
 
