@@ -15,7 +15,7 @@ MESSAGES = {
     403: ("You can't do that here", "Your account doesn't have permission for this page or action."),
     404: ("We couldn't find that page", "It may have moved, been removed, or never existed."),
     405: ("That action isn't allowed here", "Use the buttons and links on the page instead."),
-    413: ("That upload is too large", "Choose a smaller file and try again."),
+    413: ("That is too large to send", "Choose a smaller file, or shorten the text, and try again."),
     429: ("Too many attempts", "Please wait a minute before you try again."),
     500: ("Something went wrong on our side", "The error has been logged. Please try again in a moment."),
 }

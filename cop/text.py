@@ -17,6 +17,8 @@ from flask import current_app
 from flask_login import current_user
 from markupsafe import Markup
 
+from cop.forms import BIDI_CONTROLS
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre",
@@ -337,7 +339,21 @@ def localdate(value: datetime | None, tz: str | None = None) -> str:
     return localtime(value, tz, "%b %-d, %Y")
 
 
+_BIDI_CONTROL = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def without_bidi_controls(value):
+    """Every value a template prints, less bidi overrides and isolates: forms strip them from new input,
+    but an older row may still hold one, and in a list or a header it would reorder the text after it
+    (a name "\u202eevil" shows the rest of the line backwards). Markup (rendered Markdown, macros) is
+    already built from printed values and passes as it is."""
+    if type(value) is str and _BIDI_CONTROL.search(value):
+        return _BIDI_CONTROL.sub("", value)
+    return value
+
+
 def init_app(app):
+    app.jinja_env.finalize = without_bidi_controls
     app.add_template_filter(lambda source: Markup(render_markdown(source)), "markdown")
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(localdate, "localdate")

@@ -4,6 +4,7 @@ import pytest
 
 from config import ProductionConfig
 from cop import create_app
+from tests.test_practices import make_practice  # noqa: F401  (fixture)
 
 
 def test_missing_page_is_a_friendly_404(client, member, login):
@@ -31,6 +32,22 @@ def test_too_large_upload_is_a_413_page(app, client, member, login):
     login(member)
     response = client.post("/auth/settings", data={"bio": "x" * 5000})
     assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("oversized", [
+    {"summary": "S", "body": "x" * 600_000},  # one field past MAX_FORM_MEMORY_SIZE
+    {"summary": "S", "body": "x", **{f"extra{n}": "1" for n in range(1200)}},  # past MAX_FORM_PARTS
+])
+def test_a_multipart_form_too_large_to_read_is_a_413_page_not_a_csrf_error(client, member, login, make_practice,
+                                                                           oversized):
+    practice = make_practice(author=member)
+    login(member)
+    url = f"/practices/{practice.id}/edit"
+    data = {"title": "Peer mentors", **oversized, "csrf_token": client.csrf_token(url)}
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 413, text[:300]
+    assert "too large" in text and "shorten the text" in text and "expired" not in text
 
 
 def test_wrong_method_is_a_405_page(client):

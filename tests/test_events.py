@@ -753,6 +753,18 @@ def test_questions_change_until_answers_arrive(app, login, session_event, provid
         assert fresh(event).questions[0].prompt == "Fit with our plants"
 
 
+def test_question_prompts_are_cleaned_like_every_form(app, login, session_event, provider_manager):
+    event, _ = session_event
+    client = signed_in(app, login, provider_manager)
+    url = f"/events/{event.id}/questions"
+    data = {"questions-0-prompt": "Fit\x00 with\r\nour \u202eplants\u202c", "questions-0-kind": "rating",
+            "questions-1-prompt": "\u200b \ufeff", "questions-1-kind": "text"}
+    assert client.post_form(url, data, page=url).status_code == 302
+    with app.app_context():
+        assert [(q.prompt, q.kind) for q in fresh(event).questions] == [
+            ("Fit withour plants", QuestionKind.rating)]
+
+
 def test_the_provider_publishes_you_said_we_did(app, login, session_event, provider_manager, member):
     event, (ada, *_) = session_event
     answer(signed_in(app, login, ada), event, [4, 4, 4, 4, 4], "Good")

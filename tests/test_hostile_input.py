@@ -1,6 +1,7 @@
 """Hostile text and numbers: NUL and control characters, numbers too big for the database, blank or
 multi-line titles, and SQL errors that must not log their parameters. Never a 500, on SQLite and PostgreSQL."""
 
+import html
 import logging
 
 import pytest
@@ -80,7 +81,8 @@ def test_profile_name_loses_nul_and_bidi_overrides(app, client, member, login):
 
 def test_nul_in_a_query_string_is_refused_before_the_database(client, member, login):
     login(member)
-    for url in ["/search/?q=a%00b", "/members/?q=a%00b", "/orgs/?q=%00", "/practices/?tag=a%00"]:
+    for url in ["/search/?q=a%00b", "/members/?q=a%00b", "/orgs/?q=%00", "/practices/?tag=a%00",
+                "/practices/feed/a%00b.atom", "/orgs/a%00b", "/auth/reset/a%00b"]:
         assert client.get(url).status_code == 400, url
 
 
@@ -146,3 +148,18 @@ def test_a_line_break_in_an_old_subject_does_not_stop_delivery(app):
         db.session.add(message)
         db.session.commit()
         assert deliver(message) and message.status is OutboxStatus.sent
+
+
+# Bidi controls in older rows
+
+def test_a_bidi_override_in_an_old_name_or_title_is_not_printed(app, client, member, login, make_thread):
+    thread = make_thread(author=member)
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.id == member.id).values(name="Maria \u202eLopez\u202c Smith"))
+        db.session.execute(sa.update(Thread).where(Thread.id == thread.id).values(title="Who \u2067pays\u2069 for buses?"))
+        db.session.commit()
+    login(member)
+    for url in ["/members/", f"/members/{member.id}", "/discussions/", f"/discussions/{thread.id}"]:
+        page = html.unescape(client.get(url).get_data(as_text=True))  # cached pages send &#8238; for U+202E
+        assert "Maria Lopez Smith" in page or "Who pays for buses?" in page, url
+        assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), url

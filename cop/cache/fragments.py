@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from cop.auth import viewer
 from cop.cache import versions
+from cop.text import without_bidi_controls
 
 # What a fragment holds instead of the viewer's CSRF token; nh3 strips comments from member content and
 # Jinja escapes titles, so no member can write it.
@@ -450,7 +451,8 @@ def page(title: str, main: str, **values) -> str:
         return render_template(PAGE_TEMPLATE, title=title, main=Markup(main_html))
     shell = cached(key, lambda: render_template(PAGE_TEMPLATE, title=slot("title"), main=slot("main")))
     # The main part goes in as a value, so nothing in it is taken for a placeholder.
-    values = {"title": lambda: ascii_html(str(Markup.escape(title))), "main": lambda: main_html}
+    # The title goes in here, not through the template, so it is cleaned here as the template would.
+    values = {"title": lambda: ascii_html(str(Markup.escape(without_bidi_controls(title)))), "main": lambda: main_html}
     return fill(shell, lambda name: values[name]() if name in values else None)
 
 

@@ -5,7 +5,7 @@ import re
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from cop.forms import BaseForm
+from cop.forms import BaseForm, database_int
 from cop.discussions.models import FLAG_REASON_LABELS, ThreadKind
 
 POST_HELP = ("Markdown works: **bold**, - lists, > quotes, [links](https://…). "
@@ -76,7 +76,7 @@ class MergeForm(BaseForm):
     @property
     def target_id(self) -> int | None:
         match = re.search(r"(?:^|/discussions/)(\d+)(?:[/?#]|$)", (self.target.data or "").strip())
-        return int(match.group(1)) if match else None
+        return database_int(match.group(1)) if match else None
 
 
 class ModerationNoteForm(BaseForm):

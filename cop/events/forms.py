@@ -4,7 +4,7 @@ acknowledgements, hosts' tools, feedback forms and answers, responses and recaps
 from datetime import datetime, timezone as dt_timezone
 from zoneinfo import ZoneInfo, available_timezones
 
-from wtforms import (BooleanField, DateTimeLocalField, FieldList, Form, FormField, IntegerField, RadioField,
+from wtforms import (BooleanField, DateTimeLocalField, FieldList, FormField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from cop.events.models import EVENT_KIND_LABELS, INTENT_QUESTIONS, EventKind, Intent, QuestionKind
 from cop.events.services import AUDIENCES
 from cop.extensions import utcnow
-from cop.forms import BaseForm, FilterForm, timezone_choices
+from cop.forms import BaseForm, FilterForm, RowForm, is_blank, timezone_choices
 from cop.orgs.models import OrgKind
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -211,7 +211,7 @@ class AttendanceForm(BaseForm):
     attended = MultiCheckboxField("Who attended", coerce=int, validators=[Optional()])
 
 
-class QuestionRow(Form):
+class QuestionRow(RowForm):
     prompt = StringField("Question", validators=[Optional(), Length(max=300)])
     kind = SelectField("Answered with", choices=[(QuestionKind.rating.value, "A score from 1 to 5"),
                                                  (QuestionKind.text.value, "Words (an open answer)")])
@@ -222,7 +222,7 @@ class QuestionsForm(BaseForm):
 
     def rows(self) -> list[tuple[QuestionKind, str]]:
         return [(QuestionKind(row.kind.data), row.prompt.data.strip()) for row in self.questions
-                if (row.prompt.data or "").strip()]
+                if not is_blank(row.prompt.data)]
 
 
 def feedback_form(event, response=None):

@@ -40,7 +40,8 @@ class OrganizationForm(BaseForm):
     def validate_subtype(self, field):
         kind_field = getattr(self, "kind", None)
         kind = kind_field.data if kind_field is not None else self._org.kind
-        if field.data and ORG_SUBTYPES[field.data][1] is not kind:
+        # A value not on offer already failed the choice check; there is nothing to compare.
+        if field.data in ORG_SUBTYPES and ORG_SUBTYPES[field.data][1] is not kind:
             raise ValidationError(f"“{ORG_SUBTYPES[field.data][0]}” doesn't fit the kind chosen above.")
 
 
