@@ -3,7 +3,6 @@ captured, explained, and no plan may scan a large table from end to end."""
 
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
