@@ -45,6 +45,8 @@ def hash_token(token: str) -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # The directory lists active members by name; the status leads, so it also finds pending requests.
+    __table_args__ = (sa.Index("ix_users_directory", "status", "name"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
@@ -55,7 +57,7 @@ class User(UserMixin, db.Model):
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
     organization_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("organizations.id"), index=True)
     role: so.Mapped[Role] = so.mapped_column(enum_column(Role), default=Role.member)
-    status: so.Mapped[MemberStatus] = so.mapped_column(enum_column(MemberStatus), default=MemberStatus.pending, index=True)
+    status: so.Mapped[MemberStatus] = so.mapped_column(enum_column(MemberStatus), default=MemberStatus.pending)
     # Part of the login id: rotating it ends every session and remember-me cookie of this person.
     session_token: so.Mapped[str] = so.mapped_column(sa.String(64), default=new_session_token)
     # Secret for private feed URLs (Atom, calendar), which readers fetch without a session.

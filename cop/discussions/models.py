@@ -101,11 +101,26 @@ class Category(db.Model):
         return self.topic.name if self.topic is not None else FIXED_CATEGORIES[self.fixed][0]
 
 
+# Lists show threads that are neither hidden nor merged away, in the lists' own order with the id as the
+# tie-break: these indexes hold only those rows, in that order, so a page is read without a sort.
+LISTED = sa.text("hidden_at IS NULL AND merged_into_id IS NULL")
+UNANSWERED = sa.text("hidden_at IS NULL AND merged_into_id IS NULL AND answered_at IS NULL")
+
+
+def _listing_index(name: str, *columns: str, where=LISTED) -> sa.Index:
+    return sa.Index(name, *columns, postgresql_where=where, sqlite_where=where)
+
+
 class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
-        sa.Index("ix_threads_listing", "hidden_at", "merged_into_id", "is_pinned", "last_activity_at"),
-        sa.Index("ix_threads_newest", "hidden_at", "merged_into_id", "created_at"),
+        _listing_index("ix_threads_latest", "is_pinned", "last_activity_at", "id"),
+        _listing_index("ix_threads_newest", "created_at", "id"),
+        _listing_index("ix_threads_category_latest", "category_id", "is_pinned", "last_activity_at", "id"),
+        _listing_index("ix_threads_category_newest", "category_id", "created_at", "id"),
+        # The kind is compared with a bound parameter, so it leads rather than joining the condition.
+        _listing_index("ix_threads_unanswered", "kind", "created_at", "id", where=UNANSWERED),
+        _listing_index("ix_threads_author_latest", "author_id", "last_activity_at", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

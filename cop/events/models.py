@@ -90,6 +90,8 @@ class Event(db.Model):
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.Index("ix_events_listing", "starts_at", "ends_at"),
+        # Upcoming events (not yet ended) and the calendar's current months, where few events end later.
+        sa.Index("ix_events_ending", "ends_at", "starts_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -12,7 +12,12 @@ from cop.extensions import UTCDateTime, db, enum_column, utcnow
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),)
+    __table_args__ = (
+        # The unread count in every page's header.
+        sa.Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),
+        # A member's list, newest first.
+        sa.Index("ix_notifications_user_newest", "user_id", "created_at", "id"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))

@@ -39,12 +39,15 @@ RUBRIC_LEVELS = ("emerging", "developing", "proficient")
 practice_topics = sa.Table(
     "practice_topics", db.metadata,
     sa.Column("practice_id", sa.ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("topic_id", sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
+    sa.Column("topic_id", sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    # A topic's practices straight from the index (the library's topic filter and the topic pages).
+    sa.Index("ix_practice_topics_topic", "topic_id", "practice_id"),
 )
 practice_competencies = sa.Table(
     "practice_competencies", db.metadata,
     sa.Column("practice_id", sa.ForeignKey("practices.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("competency_id", sa.ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True, index=True),
+    sa.Column("competency_id", sa.ForeignKey("competencies.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_practice_competencies_competency", "competency_id", "practice_id"),
 )
 practice_tags = sa.Table(
     "practice_tags", db.metadata,
@@ -103,10 +106,25 @@ class PracticeFacet(db.Model):
     value: so.Mapped[str] = so.mapped_column(sa.String(80), primary_key=True)
 
 
+# The library lists practices that are not deleted, newest (or most helpful, most discussed) first, with the
+# id as the tie-break. These indexes hold exactly those rows, in exactly that order, so a page of a list is
+# read from the top of an index with no sort. The status is the leading column rather than part of the
+# condition: the query compares it with a bound parameter, which neither PostgreSQL (in a generic plan) nor
+# SQLite can match against a partial index's condition, while `deleted_at IS NULL` they can.
+NOT_DELETED = sa.text("deleted_at IS NULL")
+
+
+def _listing_index(name: str, *columns: str) -> sa.Index:
+    return sa.Index(name, *columns, postgresql_where=NOT_DELETED, sqlite_where=NOT_DELETED)
+
+
 class Practice(db.Model):
     __tablename__ = "practices"
     __table_args__ = (
-        sa.Index("ix_practices_listing", "status", "deleted_at", "published_at"),
+        _listing_index("ix_practices_newest", "status", "published_at", "id"),
+        _listing_index("ix_practices_most_helpful", "status", "helpful_count", "published_at", "id"),
+        _listing_index("ix_practices_most_discussed", "status", "discussion_count", "published_at", "id"),
+        _listing_index("ix_practices_organization_newest", "organization_id", "status", "published_at", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
