@@ -1,5 +1,6 @@
 """`python -m bench` (or `make bench`): build the library at scale, serve the app and a bare baseline under
-gunicorn, load each page with wrk, print the table and keep the run as JSON in bench/results/.
+gunicorn, load each page with wrk, print the table and keep the run as JSON in bench/results/. With --mixed
+every page is measured read-only, without the page cache and while members write, side by side.
 
 The discussion pages and search have their own entry points: `python -m bench.discussions` and
 `python -m bench.search`."""
@@ -7,24 +8,44 @@ The discussion pages and search have their own entry points: `python -m bench.di
 import click
 
 from bench import data, load
-from bench.run import (Page, build_options, measure_and_report, prepare_database, profile_app_pages, seconds,
-                       stop_on_sigterm)
+from bench.run import (Mixing, Page, build_options, measure_and_report, mode_options, modes_for, people,
+                       prepare_database, profile_app_pages, seconds, stop_on_sigterm)
+from bench.writers import Targets
 
 FILTERED = "/practices/?topic=staffing&program_type=apprenticeship&sort=helpful&page=3"
+COMPARED = 4  # programs side by side on the comparison page (it takes 2 to 6)
 
 
-def pages_for(practice_id: int) -> list[Page]:
-    return [
+def pages_for(practice_id: int, build: dict) -> list[Page]:
+    """The library pages the targets hold, and the rest of what members open most: home, the discussions,
+    an event, the month calendar, a program comparison and the search page."""
+    thread_id = (build.get("discussions") or {}).get("thread_page_thread_id")
+    event_id = (build.get("events") or {}).get("event_page_event_id")
+    compared = "&".join(f"ids={i}" for i in (build.get("program_ids") or [])[:COMPARED])
+    pages = [
         Page("baseline (bare Flask, 20 rows)", "/", "baseline"),
+        Page("home", "/", "app"),
         Page("library list", "/practices/", "app", target=True),
         Page("library list, filtered+sorted p3", FILTERED, "app", target=True),
         Page("practice page", f"/practices/{practice_id}", "app", target=True),
         Page("practice page, repeat view", f"/practices/{practice_id}", "app", repeat_view=True),
+        Page("discussion list", "/discussions/", "app", target=True),
     ]
+    if thread_id:
+        pages.append(Page("thread page (50 replies)", f"/discussions/{thread_id}", "app", target=True))
+    if event_id:
+        pages.append(Page("event page", f"/events/{event_id}", "app"))
+    pages.append(Page("month calendar", "/events/calendar", "app"))
+    if compared:
+        pages.append(Page(f"programs compared ({COMPARED})", f"/programs/compare?{compared}", "app"))
+    pages.append(Page("search page, no query", "/search/", "app"))
+    return pages
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
 @build_options
+@click.option("--discussion-threads", default=data.BuildSpec.threads, help="Discussion threads to build.")
+@click.option("--replies", default=data.BuildSpec.replies, help="Replies to build across them (one thread gets 50).")
 @click.option("--build-only", is_flag=True, help="Build (or check) the database, then stop.")
 @click.option("--duration", default="10s", help="Measured seconds per page (wrk -d).")
 @click.option("--warmup", default="2s", help="Unmeasured seconds per page first.")
@@ -37,27 +58,34 @@ def pages_for(practice_id: int) -> list[Page]:
 @click.option("--profile", "profile_", is_flag=True,
               help="Afterwards, time SQL, templates and Python per request for the app pages, in process.")
 @click.option("--profile-only", is_flag=True, help="Only the in-process profile: no servers, no wrk.")
-def main(practices, organizations, users, seed, database_url, rebuild, build_only, duration, warmup, connections,
-         threads, workers, rounds, target, profile_, profile_only):
-    """Benchmark the library pages at scale against a bare Flask baseline."""
+@mode_options
+def main(practices, organizations, users, seed, database_url, rebuild, discussion_threads, replies, build_only,
+         duration, warmup, connections, threads, workers, rounds, target, profile_, profile_only, cold, mixed,
+         reads_per_write):
+    """Benchmark the library and the other busy pages at scale against a bare Flask baseline."""
     stop_on_sigterm()
     duration_s, warmup_s = seconds(duration), seconds(warmup)
     if not (build_only or profile_only):
         load.require_wrk()
-    spec = data.BuildSpec(practices=practices, organizations=organizations, users=users, seed=seed)
+    spec = data.BuildSpec(practices=practices, organizations=organizations, users=users, seed=seed,
+                          threads=discussion_threads, replies=replies)
     url, build = prepare_database(spec, database_url, rebuild)
     if build_only:
         return
 
     practice = data.pick_practice(url)
-    pages = pages_for(practice["id"])
+    pages = pages_for(practice["id"], build)
     data.warm_cache(url)
     if profile_only:
         profile_app_pages(url, pages)
         return
+    modes = modes_for(cold, mixed)
+    reader_emails, writer_emails = people(build)
+    mixing = Mixing(writer_emails, Targets.load(url, build), reads_per_write) if "mixed" in modes else None
     measure_and_report(
         pages, url, build=build, target=target, profile=profile_, seconds_=duration_s, warmup=warmup_s,
-        connections=connections, threads=threads, workers=workers, rounds=rounds,
+        connections=connections, threads=threads, workers=workers, rounds=rounds, modes=modes,
+        reader_emails=reader_emails, mixing=mixing,
         describe=f"practice page is #{practice['id']} ({practice['body_chars']:,} characters of Markdown).",
         parameters={"spec": spec.fingerprint(), "practice": practice})
 

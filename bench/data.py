@@ -18,14 +18,16 @@ import sqlalchemy as sa
 from markdown.extensions.toc import slugify as heading_id
 from werkzeug.security import generate_password_hash
 
-from bench import RESULTS_DIR, forum, vocabulary
+from bench import RESULTS_DIR, community, forum, vocabulary
 
 # Bump when the generated rows change shape, so cached databases are rebuilt.
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 
 BENCH_EMAIL = "bench.member@bench.example"
 BENCH_PASSWORD = "bench-password-2026"
 BENCH_NAME = "Bench Member"
+# More members with the bench password: the mixed workload's readers and writers sign in as them.
+BENCH_MEMBERS = 32
 PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
 DRAFT_SHARE = 0.02     # drafts, in addition to the published practices asked for
@@ -283,7 +285,16 @@ def _users(rng: random.Random, count: int, orgs: list[dict], now: datetime) -> l
     for row in rows:
         if row["decided_at"] is not None:
             row["decided_by_id"] = 1
+    members = [r for r in rows if r["status"] is MemberStatus.active and r["role"] is Role.member
+               and r["email"] != BENCH_EMAIL]
+    for number, row in enumerate(members[:BENCH_MEMBERS], start=1):
+        row["email"], row["password_hash"] = bench_member_email(number), bench_hash
     return rows
+
+
+def bench_member_email(number: int) -> str:
+    """The other members who sign in with BENCH_PASSWORD (each keeps their organization)."""
+    return f"bench.member{number}@bench.example"
 
 
 class Library:
@@ -585,6 +596,15 @@ def build(spec: BuildSpec, url: str) -> dict:
                     conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                          f"(SELECT max(id) FROM {table}))")
                 conn.commit()
+        t = time.perf_counter()
+        events = community.build_events(rng, library.writer, now)
+        programs = community.build_programs(rng, library.writer)
+        db.session.commit()
+        db.session.close()
+        counts.update(events.pop("counts"), **programs["counts"])
+        steps["events_and_programs"] = time.perf_counter() - t
+
+        t = time.perf_counter()
         refresh_counts(set(topic_ids), set(competency_ids))
         # Category thread counts and practices' discussion counts through the discussions' own helper.
         refresh_discussion_counts(discussions["category_ids"], discussions["practice_ids"])
@@ -616,6 +636,9 @@ def build(spec: BuildSpec, url: str) -> dict:
         "thread_stats_match_refresh_thread_stats": not thread_stats_mismatches,
         "discussions": {"thread_page_thread_id": discussions["target_thread_id"],
                         "replies_on_thread_page_thread": forum.TARGET_REPLIES},
+        "events": events,
+        "program_ids": programs["program_ids"],
+        "bench_members": [bench_member_email(n) for n in range(1, BENCH_MEMBERS + 1)],
         "size_bytes": database_size(url),
     }
 

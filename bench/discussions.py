@@ -6,8 +6,9 @@ import click
 import sqlalchemy as sa
 
 from bench import data, load
-from bench.run import (Page, build_options, measure_and_report, prepare_database, profile_app_pages, seconds,
-                       stop_on_sigterm)
+from bench.run import (Mixing, Page, build_options, measure_and_report, mode_options, modes_for, people,
+                       prepare_database, profile_app_pages, seconds, stop_on_sigterm)
+from bench.writers import Targets
 
 
 FLOOR_NAME = "app floor (search form, no query)"
@@ -59,8 +60,9 @@ def pick_pages(url: str, build: dict) -> tuple[list[Page], dict]:
 @click.option("--profile", "profile_", is_flag=True,
               help="Afterwards, time SQL, templates and Python per request for the app pages, in process.")
 @click.option("--profile-only", is_flag=True, help="Only the in-process profile: no servers, no wrk.")
+@mode_options
 def main(practices, organizations, users, seed, database_url, rebuild, threads, replies, build_only, duration, warmup,
-         connections, wrk_threads, workers, rounds, target, profile_, profile_only):
+         connections, wrk_threads, workers, rounds, target, profile_, profile_only, cold, mixed, reads_per_write):
     """Benchmark the discussion list and a 50-reply thread page against a bare Flask baseline."""
     stop_on_sigterm()
     duration_s, warmup_s = seconds(duration), seconds(warmup)
@@ -76,10 +78,13 @@ def main(practices, organizations, users, seed, database_url, rebuild, threads, 
     if profile_only:
         profile_app_pages(url, pages)
         return
-
+    modes = modes_for(cold, mixed)
+    reader_emails, writer_emails = people(build)
+    mixing = Mixing(writer_emails, Targets.load(url, build), reads_per_write) if "mixed" in modes else None
     measure_and_report(
         pages, url, build=build, target=target, profile=profile_, seconds_=duration_s, warmup=warmup_s,
         connections=connections, threads=wrk_threads, workers=workers, rounds=rounds, benchmark="discussions",
+        modes=modes, reader_emails=reader_emails, mixing=mixing,
         describe=(f"{facts['visible_threads']:,} visible threads; category {facts['category_slug']} has "
                   f"{facts['category_threads']:,}; thread #{facts['thread_id']} has {facts['thread_replies']} replies."),
         parameters={"spec": spec.fingerprint(), "discussions": facts})

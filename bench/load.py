@@ -20,7 +20,7 @@ class LoadResult:
     requests_per_second: float
     requests: int
     seconds: float
-    latency_ms: dict[str, float]            # p50, p75, p90, p99 and avg, max
+    latency_ms: dict[str, float]            # p50, p75, p90, p99 and avg, max (and p95 when a script printed it)
     bytes_read: int
     non_2xx_3xx: int = 0
     socket_errors: dict[str, int] = field(default_factory=dict)
@@ -68,6 +68,9 @@ def parse(output: str) -> LoadResult:
     stats = re.search(r"^\s+Latency\s+(\S+)\s+(\S+)\s+(\S+)", output, re.M)
     if stats:
         latency.update(avg=_ms(stats.group(1)), max=_ms(stats.group(3)))
+    p95 = re.search(r"^p95_us (\d+)", output, re.M)
+    if p95:
+        latency["p95"] = int(p95.group(1)) / 1000
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return LoadResult(
@@ -81,11 +84,45 @@ def parse(output: str) -> LoadResult:
     )
 
 
+# Sends each request with the next member's cookie (each wrk thread starting at another member) and prints
+# the 95th percentile, which `--latency` leaves out.
+READERS_SCRIPT = """\
+local cookies = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("turn", threads)
+  threads = threads + 1
+end
+if #cookies > 0 then
+  function request()
+    turn = (turn or 0) %% #cookies + 1
+    wrk.headers["Cookie"] = cookies[turn]
+    return wrk.format()
+  end
+end
+function done(summary, latency, requests)
+  io.write(string.format("p95_us %%d\\n", latency:percentile(95)))
+end
+"""
+
+
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def readers_script(path, cookies: list[str]):
+    """Write the script that spreads requests over several signed-in readers; returns its path."""
+    path.write_text(READERS_SCRIPT % ", ".join(_lua_string(cookie) for cookie in cookies))
+    return path
+
+
 def run_wrk(url: str, *, seconds: float, connections: int, threads: int, headers: dict[str, str] | None = None,
-            timeout: float = 10) -> LoadResult:
+            timeout: float = 10, script=None) -> LoadResult:
     """One wrk run against `url`; the cookie header is left out of the recorded command."""
     command = [require_wrk(), f"-t{threads}", f"-c{max(connections, threads)}", f"-d{seconds:g}s",
                f"--timeout={timeout:g}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     command.append(url)

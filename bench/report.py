@@ -38,11 +38,16 @@ def build_summary(record: dict) -> str:
             f" organizations, {counts.get('users', 0):,} users, {counts.get('helpful_marks', 0):,} helpful marks\n"
             f"  {counts.get('threads', 0):,} discussion threads with {counts.get('replies', 0):,} replies"
             f" ({counts.get('reply_helpful_marks', 0):,} helpful marks, {counts.get('discussion_follows', 0):,} follows)\n"
+            f"  {counts.get('events', 0):,} events with {counts.get('rsvps', 0):,} RSVPs, "
+            f"{counts.get('programs', 0):,} program profiles\n"
             f"  build took {record['build_seconds']:.1f} s ({steps}); size {_mib(record['size_bytes'])}")
 
 
-def table(rows: list[dict], target_ratio: float) -> str:
-    """Page, requests/s, p50, p99, ratio to the baseline's requests/s and the target check."""
+def table(rows: list[dict], target_ratio: float, reads_per_write: int | None = None) -> str:
+    """Page, requests/s, p50, p99, ratio to the baseline's requests/s and the target check; with more than
+    one mode (read-only, cold, mixed), one line per page with each mode's figures side by side."""
+    if len({row.get("mode", "read") for row in rows}) > 1:
+        return modes_table(rows, target_ratio, reads_per_write)
     baseline = next((r for r in rows if r["kind"] == "baseline" and "load" in r), None)
     base_rps = baseline["load"]["requests_per_second"] if baseline else 0
     header = ("page", "req/s", "p50 ms", "p99 ms", "vs baseline", f"target ≥{target_ratio:.0%}", "errors")
@@ -70,11 +75,76 @@ def table(rows: list[dict], target_ratio: float) -> str:
                          enumerate(zip(line, widths)))
 
     rule = "  ".join("-" * w for w in widths)
-    notes = [f"{row['name']}: {row['load']['errors']:,} of {row['load']['requests']:,} responses were errors "
-             f"(non-2xx/3xx or socket errors); see the server log." for row in rows
+    return "\n".join([fmt(header), rule, *map(fmt, lines), *_notes(rows)])
+
+
+def _notes(rows: list[dict]) -> list[str]:
+    notes = [f"{row['name']}{_mode_suffix(row)}: {row['load']['errors']:,} of {row['load']['requests']:,} responses "
+             f"were errors (non-2xx/3xx or socket errors); see the server log." for row in rows
              if row.get("load", {}).get("errors")]
-    notes += [f"{row['name']}: {row['error']}" for row in rows if "error" in row]
-    return "\n".join([fmt(header), rule, *map(fmt, lines), *notes])
+    return notes + [f"{row['name']}{_mode_suffix(row)}: {row['error']}" for row in rows if "error" in row]
+
+
+def _mode_suffix(row: dict) -> str:
+    return f" ({row['mode']})" if row.get("mode", "read") != "read" else ""
+
+
+def _format_rows(header: tuple, lines: list[tuple]) -> list[str]:
+    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
+
+    def fmt(line):
+        return "  ".join(str(cell).ljust(w) if i == 0 else str(cell).rjust(w) for i, (cell, w) in
+                         enumerate(zip(line, widths)))
+
+    return [fmt(header), "  ".join("-" * w for w in widths), *map(fmt, lines)]
+
+
+def modes_table(rows: list[dict], target_ratio: float, reads_per_write: int | None = None) -> str:
+    """One line per page: for each mode its requests/s, its share of the bare page's requests/s in the same
+    round, and its p95; then the read-only target check and the errors of every mode."""
+    baseline = next((r for r in rows if r["kind"] == "baseline" and "load" in r), None)
+    base_rps = baseline["load"]["requests_per_second"] if baseline else 0
+    modes = list(dict.fromkeys(row.get("mode", "read") for row in rows if row["kind"] == "app"))
+    by_page: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        by_page.setdefault(row["name"], {})[row.get("mode", "read")] = row
+    names = {"read": "read-only", "cold": "cold", "mixed": "mixed"}
+    header = ["page"]
+    for mode in modes:
+        header += [f"{names.get(mode, mode)} req/s", "share", "p95 ms"]
+    header += [f"target ≥{target_ratio:.0%}", "errors"]
+    lines = []
+    for name, per_mode in by_page.items():
+        line = [name]
+        errors = 0
+        for mode in (modes if any(r["kind"] == "app" for r in per_mode.values()) else ["read"]):
+            row = per_mode.get(mode)
+            if row is None or "load" not in row:
+                line += ["failed" if row else "", "", ""]
+                if row is not None:
+                    row["meets_target"] = False
+                continue
+            load = row["load"]
+            ratio = row.get("paired_ratio") or (load["requests_per_second"] / base_rps if base_rps else 0)
+            row["ratio_to_baseline"] = round(ratio, 3)
+            errors += load["errors"]
+            p95 = load["latency_ms"].get("p95", load["latency_ms"].get("p99", 0))
+            line += [f"{load['requests_per_second']:,.1f}", f"{ratio:.0%}", f"{p95:,.1f}"]
+        while len(line) < 1 + 3 * len(modes):
+            line.append("")
+        held = per_mode.get("read", {})
+        if held.get("target") and "load" in held:
+            held["meets_target"] = held["ratio_to_baseline"] >= target_ratio
+            check = "PASS" if held["meets_target"] else "MISS"
+        else:
+            check = "MISS" if held.get("target") else "—"
+        lines.append(tuple(line + [check, str(errors)]))
+    out = _format_rows(tuple(header), lines)
+    legend = ("share: of the bare page's requests/s in the same round (the median of the rounds' ratios); "
+              "cold: COP_FRAGMENT_CACHE=0")
+    if reads_per_write:
+        legend += f"; mixed: while members write, one write per {reads_per_write} of the page's read-only requests/s"
+    return "\n".join([*out, legend + ".", *_notes(rows)])
 
 
 def stamp(moment: datetime | None = None) -> str:
