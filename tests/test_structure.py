@@ -1,0 +1,73 @@
+"""The shape of the code: which feature packages may import which (STYLE.md, "Dependencies point one way").
+
+Read from the source with `ast`, imports inside functions included, so a circle cannot hide in a late import.
+"""
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+COP = Path(__file__).resolve().parent.parent / "cop"
+
+# auth <- orgs <- practices, discussions, events <- search: a package may import the ones before it.
+ORDER = {"auth": 0, "orgs": 1, "practices": 2, "discussions": 2, "events": 2, "search": 3}
+
+
+def feature_packages() -> set[str]:
+    return {path.parent.name for path in COP.glob("*/__init__.py")}
+
+
+def imports_between_packages() -> dict[str, dict[str, list[str]]]:
+    """importing package -> imported package -> where ("cop/x/y.py:12"), for every import of cop.<package>."""
+    packages = feature_packages()
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for path in sorted(COP.rglob("*.py")):
+        parts = path.relative_to(COP).parts
+        if len(parts) < 2:
+            continue  # cop/__init__.py, cop/models.py and the like bring the features together
+        importer = parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+                if node.module == "cop":  # from cop import orgs
+                    modules = [f"cop.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):  # from . import x
+                raise AssertionError(f"{path}:{node.lineno}: write imports in full (from cop.<package> ...)")
+            else:
+                continue
+            for module in modules:
+                names = module.split(".")
+                if names[0] == "cop" and len(names) > 1 and names[1] in packages and names[1] != importer:
+                    found[importer][names[1]].append(f"{path.relative_to(COP.parent)}:{node.lineno}")
+    return found
+
+
+def test_packages_import_only_those_before_them_in_the_order():
+    wrong = [f"{importer} imports {imported} ({', '.join(places)})"
+             for importer, targets in imports_between_packages().items() if importer in ORDER
+             for imported, places in targets.items()
+             if imported in ORDER and ORDER[imported] > ORDER[importer]]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_circle_between_feature_packages():
+    graph = imports_between_packages()
+    circles = []
+    state: dict[str, str] = {}  # "open" while its imports are being walked, then "done"
+
+    def walk(package: str, trail: list[str]) -> None:
+        state[package] = "open"
+        for imported in sorted(graph.get(package, {})):
+            if state.get(imported) == "open":
+                circle = trail[trail.index(imported):] + [imported]
+                circles.append(" -> ".join(f"{a} ({graph[a][b][0]})" for a, b in zip(circle, circle[1:])))
+            elif imported not in state:
+                walk(imported, trail + [imported])
+        state[package] = "done"
+
+    for package in sorted(feature_packages()):
+        if package not in state:
+            walk(package, [package])
+    assert not circles, "\n".join(circles)
