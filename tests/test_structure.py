@@ -71,3 +71,22 @@ def test_no_import_circle_between_feature_packages():
         if package not in state:
             walk(package, [package])
     assert not circles, "\n".join(circles)
+
+
+def test_only_accounts_make_or_look_up_the_private_feed_token():
+    """The feed token is an account's secret: cop/auth makes, renews and looks it up; other packages only read
+    the signed-in member's own (to show their address, or to see that they have none yet)."""
+    wrong = []
+    for path in sorted(COP.rglob("*.py")):
+        if path.relative_to(COP).parts[0] == "auth":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.Compare) and any(isinstance(op, (ast.Eq, ast.In)) for op in node.ops):
+                targets = [node.left] + node.comparators  # a lookup by token
+            else:
+                continue
+            if any(isinstance(target, ast.Attribute) and target.attr == "feed_token" for target in targets):
+                wrong.append(f"{path.relative_to(COP.parent)}:{node.lineno}")
+    assert not wrong, "the feed token is made or looked up outside cop/auth: " + ", ".join(wrong)

@@ -56,6 +56,20 @@ def facilitators() -> list[User]:
     ).all()
 
 
+def new_feed_token(user: User) -> str:
+    """A fresh secret for the member's private feed addresses (library, discussions, calendar): the old
+    addresses stop working."""
+    user.feed_token = secrets.token_urlsafe(24)
+    return user.feed_token
+
+
+def find_feed_owner(token: str) -> User | None:
+    """The active member whose private feed addresses carry this token; None for any other token, so a
+    suspended or departed member's addresses answer nothing."""
+    user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
+    return user if user is not None and user.status is MemberStatus.active else None
+
+
 def request_to_join(*, name: str, email: str, password: str, organization_id: int | None,
                     new_org_name: str = "", new_org_kind: str = "", note: str = "") -> User | None:
     """A pending account that a facilitator approves or declines.

@@ -9,7 +9,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from cop.auth import public
-from cop.auth.models import MemberStatus, User
+from cop.auth import services as membership
+from cop.auth.models import User
 from cop.cache import fragments
 from cop.discussions import bp, services
 from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
@@ -669,8 +670,8 @@ def moderation_log():
 @public
 @limit_reads("feeds", member_setting="COP_FEED_LIMIT", address_setting="COP_FEED_ADDRESS_LIMIT")
 def feed(token):
-    user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
-    if user is None or user.status is not MemberStatus.active:
+    user = membership.find_feed_owner(token)
+    if user is None:
         abort(404)
     threads = db.session.scalars(services.with_list_data(
         services.visible_threads_for(user).order_by(Thread.created_at.desc(), Thread.id.desc()).limit(50),

@@ -500,9 +500,3 @@ def with_card_data(query, with_body: bool = False):
     if not with_body:
         query = query.options(so.defer(Practice.body), so.defer(Practice.body_html))
     return query
-
-
-def new_feed_token(user) -> str:
-    """A fresh secret for the member's feed URLs; the old addresses stop working."""
-    user.feed_token = secrets.token_urlsafe(24)
-    return user.feed_token
