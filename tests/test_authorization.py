@@ -47,7 +47,8 @@ from cop.notifications import services as notices
 from cop.orgs.models import OrgKind
 from cop.orgs.services import create_organization
 from cop.practices import services as library
-from cop.practices.models import Competency, Topic
+from cop.competencies.models import Competency
+from cop.practices.models import Topic
 from cop.practices.taxonomy import ensure_taxonomy
 from cop.programs import services as programs
 from cop.programs.models import ProgramStage

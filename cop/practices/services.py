@@ -15,8 +15,9 @@ from flask import current_app
 from markupsafe import Markup
 
 from cop.auth.models import Role
+from cop.competencies.models import Competency
 from cop.extensions import HotRead, db, utcnow
-from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, Facet, HelpfulMark, Practice,
+from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Facet, HelpfulMark, Practice,
                                   PracticeFacet, PracticeRevision, PracticeStatus, Tag, Topic, practice_competencies,
                                   practice_tags, practice_topics)
 from cop.text import render_markdown

@@ -11,13 +11,13 @@ from cop.auth import public
 from cop.auth import services as membership
 from cop.auth.models import User
 from cop.cache import fragments
+from cop.competencies.models import Competency
 from cop.extensions import begin_write, db, limit_reads, utcnow
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization
 from cop.practices import DETAIL_SECTIONS, bp, services, viewcounts
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
-from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, Practice,
-                                  PracticeRevision, Topic)
+from cop.practices.models import RESTORE_WINDOW, Attachment, Bookmark, Practice, PracticeRevision, Topic
 from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 20
