@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 
 from cop.auth.models import User
+from cop.competencies.framework import COMPETENCIES
+from cop.competencies.models import Competency
 from cop.extensions import db
 from cop.practices import services
-from cop.practices.framework import COMPETENCIES
-from cop.competencies.models import Competency
 from cop.practices.models import Practice, Topic
 
 

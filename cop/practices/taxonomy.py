@@ -48,7 +48,7 @@ TOPICS = [
 
 def ensure_taxonomy() -> dict[str, int]:
     """Add the standard topics and competencies that are missing; never overwrite a facilitator's edits."""
-    from cop.practices.framework import COMPETENCIES
+    from cop.competencies.framework import COMPETENCIES
 
     added = {"topics": 0, "competencies": 0}
     have = set(db.session.scalars(sa.select(Topic.slug)))
