@@ -90,3 +90,21 @@ def test_only_accounts_make_or_look_up_the_private_feed_token():
             if any(isinstance(target, ast.Attribute) and target.attr == "feed_token" for target in targets):
                 wrong.append(f"{path.relative_to(COP.parent)}:{node.lineno}")
     assert not wrong, "the feed token is made or looked up outside cop/auth: " + ", ".join(wrong)
+
+
+def test_no_package_imports_another_packages_views():
+    """Views are a package's own; what two packages share lives in services, extensions or permissions."""
+    wrong = []
+    for path in sorted(COP.rglob("*.py")):
+        package = path.relative_to(COP).parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            for names in (module.split(".") for module in modules):
+                if names[:1] == ["cop"] and names[2:3] == ["views"] and names[1] != package:
+                    wrong.append(f"{path.relative_to(COP.parent)}:{node.lineno} imports {'.'.join(names[:3])}")
+    assert not wrong, "\n".join(dict.fromkeys(wrong))

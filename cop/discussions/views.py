@@ -4,7 +4,6 @@ marks, flags, and the facilitators' moderation desk and audit log."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -16,7 +15,7 @@ from cop.discussions import bp, services
 from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
                                    ReplyForm, ThreadForm)
 from cop.discussions.models import Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, Thread, ThreadKind
-from cop.extensions import begin_write, db, limit_reads, limiter, utcnow
+from cop.extensions import begin_write, db, limit_reads, post_limit, utcnow
 from cop.forms import EmptyForm, database_int
 from cop.notifications import services as notifications
 from cop.practices.models import Practice, PracticeStatus
@@ -32,22 +31,6 @@ TABS = {
     "mine": "My threads",
     "following": "Following",
 }
-DEFAULT_POST_LIMIT = "6 per minute;60 per hour"
-
-
-def _post_limit() -> str:
-    return current_app.config.get("COP_POST_LIMIT", DEFAULT_POST_LIMIT)
-
-
-def _member_key() -> str:
-    return f"member:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
-# One budget per member for every way of posting; only posts that went through (a redirect) use it up.
-post_limit = limiter.shared_limit(_post_limit, scope="discussion-posts", key_func=_member_key, methods=["POST"],
-                                  deduct_when=lambda response: response.status_code in (302, 303))
-
-
 def require_facilitator() -> None:
     if not current_user.is_facilitator:
         abort(403)
