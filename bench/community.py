@@ -82,7 +82,7 @@ def build_programs(rng: random.Random, writer) -> dict:
     from cop.auth.models import MemberStatus, Role, User
     from cop.extensions import db
     from cop.orgs.models import Organization, OrgKind
-    from cop.practices.models import Competency
+    from cop.competencies.models import Competency
     from cop.programs import services
     from cop.programs.models import (BUDGET_OWNERS, FUNDING_SOURCES, MENTOR_SOURCES, PROGRAM_TYPES,
                                      SHARABLE_FIELDS, STAFFING_MODELS, STUDENT_LEVELS, SUPPORTS, WAGE_BANDS,

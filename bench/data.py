@@ -516,7 +516,8 @@ def build(spec: BuildSpec, url: str) -> dict:
 
     from cop.discussions.services import refresh_counts as refresh_discussion_counts
     from cop.extensions import db
-    from cop.practices.models import Competency, Topic
+    from cop.competencies.models import Competency
+    from cop.practices.models import Topic
     from cop.practices.services import refresh_counts
     from cop.practices.taxonomy import ensure_taxonomy
 

@@ -80,6 +80,27 @@ def limit_reads(scope: str, member_setting: str, address_setting: str):
     return decorate
 
 
+DEFAULT_POST_LIMIT = "6 per minute;60 per hour"
+
+
+def _post_limit() -> str:
+    from flask import current_app
+
+    return current_app.config.get("COP_POST_LIMIT", DEFAULT_POST_LIMIT)
+
+
+def _member_key() -> str:
+    from flask_login import current_user
+
+    return f"member:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+# One budget per member for every way of posting (threads, replies, edits, flags, a program's peer
+# questions); only posts that went through (a redirect) use it up.
+post_limit = limiter.shared_limit(_post_limit, scope="discussion-posts", key_func=_member_key, methods=["POST"],
+                                  deduct_when=lambda response: response.status_code in (302, 303))
+
+
 def utcnow():
     """The current time, timezone-aware in UTC (what every timestamp column stores)."""
     from datetime import datetime, timezone

@@ -3,8 +3,9 @@
 from cop.auth.models import Invitation, MemberStatus, Role, User  # noqa: F401
 from cop.mail import OutboxMessage  # noqa: F401
 from cop.orgs.models import Organization, OrgKind  # noqa: F401
-from cop.practices.models import (Attachment, Bookmark, Competency, HelpfulMark, Practice,  # noqa: F401
-                                  PracticeFacet, PracticeRevision, Tag, Topic)
+from cop.competencies.models import Competency  # noqa: F401
+from cop.practices.models import (Attachment, Bookmark, HelpfulMark, Practice, PracticeFacet,  # noqa: F401
+                                  PracticeRevision, Tag, Topic)
 from cop.notifications.models import Notification, NotificationSettings  # noqa: F401
 from cop.discussions.models import (Category, Flag, Follow, ModerationLogEntry, PostRevision, Reply,  # noqa: F401
                                     ReplyHelpfulMark, Thread, ThreadRead)

@@ -47,7 +47,8 @@ from cop.notifications import services as notices
 from cop.orgs.models import OrgKind
 from cop.orgs.services import create_organization
 from cop.practices import services as library
-from cop.practices.models import Competency, Topic
+from cop.competencies.models import Competency
+from cop.practices.models import Topic
 from cop.practices.taxonomy import ensure_taxonomy
 from cop.programs import services as programs
 from cop.programs.models import ProgramStage
@@ -152,7 +153,7 @@ def build_world(app, folder: Path) -> World:
             rsvp_id=rsvp.id, program_id=program.id,
             notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,
-            suspended_id=suspended.id, feed_token=library.new_feed_token(member),
+            suspended_id=suspended.id, feed_token=accounts.new_feed_token(member),
             reset_token=accounts.password_reset_token(member),
             unsubscribe_token=notices.unsubscribe_token(member))
         db.session.commit()

@@ -91,6 +91,56 @@ def test_the_library_is_served_from_the_cache_until_something_changes(app, clien
     assert "Rotating mentors across all three shifts" in page
 
 
+def test_a_textual_write_retires_the_cached_library_page(app, client, login, member, practice):
+    login(member)
+    assert "Rotating mentors across shifts" in client.get("/practices/").get_data(as_text=True)
+
+    # A script in an application context, as `flask shell` or a one-off job would run it.
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE practices SET title = :title WHERE id = :id"),
+                           {"title": "Rotating mentors across two shifts", "id": practice.id})
+        db.session.commit()
+    assert "Rotating mentors across two shifts" in client.get("/practices/").get_data(as_text=True)
+
+    # A CLI command writing straight through the driver's SQL.
+    @app.cli.command("retitle-by-hand")
+    def retitle_by_hand():
+        connection = db.session.connection()
+        placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(f"UPDATE practices SET title = {placeholder} WHERE id = {placeholder}",
+                                   ("Rotating mentors across three shifts", practice.id))
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["retitle-by-hand"])
+    assert result.exit_code == 0, result.output
+    assert "Rotating mentors across three shifts" in client.get("/practices/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("statement, moves", [
+    ("UPDATE practices SET view_count = view_count WHERE id > 0", True),
+    ("WITH chosen AS (SELECT id FROM practices) UPDATE practices SET view_count = view_count "
+     "WHERE id IN (SELECT id FROM chosen)", True),
+    ("/* a comment first */ DELETE FROM practices WHERE id < 0", True),
+    ("INSERT INTO notifications (user_id, kind, text, url, created_at) "
+     "SELECT id, 'reply', 'x', '/', created_at FROM users WHERE id < 0", False),
+    ("DELETE FROM thread_reads WHERE user_id < 0", False),
+    ("SELECT title FROM practices WHERE title = 'UPDATE practices'", False),
+])
+def test_textual_writes_move_the_version_unless_they_touch_only_bookkeeping(ctx, statement, moves):
+    start = versions.current()
+    db.session.execute(sa.text(statement))
+    db.session.commit()
+    assert (versions.current() > start) is moves
+
+
+def test_a_textual_write_marked_neutral_leaves_the_version(ctx):
+    start = versions.current()
+    db.session.execute(sa.text("UPDATE practices SET view_count = view_count + 0"),
+                       execution_options={versions.NEUTRAL: True})
+    db.session.commit()
+    assert versions.current() == start
+
+
 def test_each_member_gets_their_own_token_marks_and_controls(app, client, login, member, make_user, facilitator,
                                                              practice):
     other = make_user(name="Omar Other")

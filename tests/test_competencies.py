@@ -3,10 +3,11 @@
 import sqlalchemy as sa
 
 from cop.auth.models import User
+from cop.competencies.framework import COMPETENCIES
+from cop.competencies.models import Competency
 from cop.extensions import db
 from cop.practices import services
-from cop.practices.framework import COMPETENCIES
-from cop.practices.models import Competency, Practice, Topic
+from cop.practices.models import Practice, Topic
 
 
 def add_practice(app, author, title: str, competencies=("communication",), publish: bool = True,

@@ -16,6 +16,7 @@ from cop.extensions import db
 from cop.mail import flush_outbox
 from cop.notifications import services as notifications
 from cop.notifications.models import EmailFrequency, Notification
+from cop.auth import services as membership
 from cop.practices import services as library
 from cop.practices.models import Practice, Topic
 from tests.conftest import made_in, mail_text
@@ -577,7 +578,7 @@ def test_hidden_posts_are_invisible_to_members_everywhere(app, client, member, m
 
     login(member)
     with app.app_context():
-        token = library.new_feed_token(db.session.get(User, member.id))
+        token = membership.new_feed_token(db.session.get(User, member.id))
         db.session.commit()
     for path in ("/discussions/", "/discussions/c/general", "/discussions/?show=new", "/discussions/?show=unanswered",
                  f"/discussions/?practice={practice.id}", f"/practices/{practice.id}", "/",

@@ -10,6 +10,7 @@ from cop.auth import services
 from cop.auth.models import MemberStatus, Role, User
 from cop.extensions import db, utcnow
 from cop.mail import deliver_pending
+from cop.orgs import services as organizations
 from cop.orgs.models import OrgKind
 from tests.conftest import PASSWORD, mail_text
 
@@ -73,11 +74,13 @@ def test_facilitator_may_invite_anywhere_but_not_an_existing_account(app, ctx, f
 
 def test_request_to_join_is_pending_until_approved_and_approval_creates_a_new_org(app, ctx, facilitator):
     user = services.request_to_join(name="Ola Newco", email="ola@newco.example", password=PASSWORD,
-                                    organization=None, new_org_name="Newco Robotics", new_org_kind="member_company",
+                                    organization_id=None, new_org_name="Newco Robotics", new_org_kind="member_company",
                                     note="We start apprentices next fall.")
     db.session.commit()
     assert user.status is MemberStatus.pending and not user.is_active and user.organization is None
-    services.approve_request(user, by=facilitator)
+    with pytest.raises(services.MembershipError):  # not before they have an organization
+        services.approve_request(user, by=facilitator)
+    organizations.approve_applicant(user, by=facilitator)
     db.session.commit()
     assert user.is_active and user.organization.name == "Newco Robotics"
     assert user.organization.kind is OrgKind.member_company
@@ -95,7 +98,7 @@ def test_declined_request_cannot_be_approved_later(app, ctx, facilitator, make_u
 
 def test_request_with_a_taken_address_creates_nothing_and_tells_the_owner(app, ctx, member, outbox):
     result = services.request_to_join(name="Impostor", email=member.email.upper(), password=PASSWORD,
-                                      organization=member.organization)
+                                      organization_id=member.organization_id)
     db.session.commit()
     deliver_pending()
     assert result is None

@@ -38,7 +38,7 @@ def make_practice(app, member):
         with made_in(app) as finish:
             author = db.session.merge(author or member)
             chosen = db.session.scalars(sa.select(Topic).where(Topic.slug.in_(topics))).all()
-            from cop.practices.models import Competency
+            from cop.competencies.models import Competency
 
             comps = db.session.scalars(sa.select(Competency).where(Competency.slug.in_(competencies))).all()
             practice = services.create_practice(

@@ -5,7 +5,7 @@ import pytest
 
 from cop.auth.models import User
 from cop.extensions import db
-from cop.practices import services as library
+from cop.auth import services as membership
 
 SEARCH_LIMITS = ("COP_SEARCH_LIMIT", "COP_SEARCH_ADDRESS_LIMIT")
 SUGGEST_LIMITS = ("COP_SUGGEST_LIMIT", "COP_SUGGEST_ADDRESS_LIMIT")
@@ -20,7 +20,7 @@ def _client_at(app, address: str):
 
 def _feed_token(app, user) -> str:
     with app.app_context():
-        token = library.new_feed_token(db.session.get(User, user.id))
+        token = membership.new_feed_token(db.session.get(User, user.id))
         db.session.commit()
     return token
 

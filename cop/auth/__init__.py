@@ -7,6 +7,11 @@ bp = Blueprint("auth", __name__)
 
 PUBLIC_ENDPOINTS = {"static"}
 
+# The join page asks for an organization, and organizations belong to cop/orgs, which depends on auth and
+# fills these in at import: "organizations" and "kinds" are functions giving the form's (value, label)
+# choices (the organizations a newcomer may choose; what a new one may be). Until then, there are none.
+JOIN_CHOICES: dict = {}
+
 
 def public(view):
     """Mark a view as reachable without an approved account (everything else requires one)."""

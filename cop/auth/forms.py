@@ -5,7 +5,6 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from cop.auth.passwords import is_common_password
 from cop.forms import BaseForm, timezone_choices
-from cop.orgs.models import ORG_KIND_LABELS, OrgKind
 
 
 def not_a_common_password(form, field):
@@ -39,11 +38,7 @@ class JoinForm(BaseForm):
     email = EmailField("Work e-mail", validators=[InputRequired(), Email(), Length(max=254)])
     organization = SelectField("Your organization", coerce=str, validators=[Optional()])
     new_org_name = StringField("Organization name, if it isn't listed", validators=[Length(max=200)])
-    new_org_kind = SelectField(
-        "What kind of organization is it?",
-        choices=[(k.value, label) for k, label in ORG_KIND_LABELS.items() if k is not OrgKind.facilitator],
-        default=OrgKind.member_company.value,
-    )
+    new_org_kind = SelectField("What kind of organization is it?")  # choices: JOIN_CHOICES["kinds"]
     note = TextAreaField("What brings you to the community?", validators=[Optional(), Length(max=2000)],
                          description="Optional: your role and what you hope to learn. Facilitators read it.")
     password, confirm = _password_pair()

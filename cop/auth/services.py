@@ -13,7 +13,6 @@ from cop.auth.models import (Invitation, MemberStatus, Role, User, hash_token, n
 from cop.extensions import db, utcnow
 from cop.links import external_url
 from cop.mail import send_mail
-from cop.orgs.models import Organization, OrgKind
 
 # Checked against when no account matches, so a sign-in for an unknown address costs the same time.
 _DUMMY_HASH_CACHE: dict[str, str] = {}
@@ -58,7 +57,21 @@ def facilitators() -> list[User]:
     ).all()
 
 
-def request_to_join(*, name: str, email: str, password: str, organization: Organization | None,
+def new_feed_token(user: User) -> str:
+    """A fresh secret for the member's private feed addresses (library, discussions, calendar): the old
+    addresses stop working."""
+    user.feed_token = secrets.token_urlsafe(24)
+    return user.feed_token
+
+
+def find_feed_owner(token: str) -> User | None:
+    """The active member whose private feed addresses carry this token; None for any other token, so a
+    suspended or departed member's addresses answer nothing."""
+    user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
+    return user if user is not None and user.status is MemberStatus.active else None
+
+
+def request_to_join(*, name: str, email: str, password: str, organization_id: int | None,
                     new_org_name: str = "", new_org_kind: str = "", note: str = "") -> User | None:
     """A pending account that a facilitator approves or declines.
 
@@ -73,12 +86,12 @@ def request_to_join(*, name: str, email: str, password: str, organization: Organ
                   signin_url=external_url("auth.signin"),
                   reset_url=external_url("auth.reset_request"))
         return None
-    if organization is None and not new_org_name.strip():
+    if organization_id is None and not new_org_name.strip():
         raise MembershipError("Choose your organization, or name it if it is not listed.")
     user = User(
-        name=name.strip(), email=email, password_hash=password_hash, organization=organization,
-        requested_org_name=None if organization else new_org_name.strip(),
-        requested_org_kind=None if organization else (new_org_kind or OrgKind.member_company.value),
+        name=name.strip(), email=email, password_hash=password_hash, organization_id=organization_id,
+        requested_org_name=None if organization_id else new_org_name.strip(),
+        requested_org_kind=None if organization_id else (new_org_kind or None),
         join_note=note.strip(), status=MemberStatus.pending, role=Role.member,
         timezone=current_app.config["COP_DEFAULT_TIMEZONE"],
     )
@@ -93,16 +106,12 @@ def request_to_join(*, name: str, email: str, password: str, organization: Organ
 
 
 def approve_request(user: User, by: User) -> User:
-    """Activate a pending account, creating its organization first when the applicant named a new one."""
+    """Activate a pending account. An applicant who named a new organization is placed in it first
+    (`cop.orgs.services.approve_applicant`); nobody is activated without an organization."""
     if user.status is not MemberStatus.pending:
         raise MembershipError("Only pending requests can be approved.")
-    if user.organization is None:
-        from cop.orgs.services import create_organization
-
-        name = (user.requested_org_name or "").strip()
-        org = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.lower()))
-        user.organization = org or create_organization(
-            name=name, kind=OrgKind(user.requested_org_kind or OrgKind.member_company.value))
+    if user.organization_id is None and user.organization is None:
+        raise MembershipError("Place the applicant in an organization before approving.")
     user.status = MemberStatus.active
     user.decided_at = utcnow()
     user.decided_by_id = by.id
@@ -148,7 +157,7 @@ def change_role(user: User, role: Role, by: User) -> User:
     return user
 
 
-def create_invitation(*, email: str, organization: Organization, role: Role, by: User,
+def create_invitation(*, email: str, organization: "Organization", role: Role, by: User,  # noqa: F821
                       message: str = "") -> tuple[Invitation, str]:
     """A pre-approved invitation bound to one address; returns it with the secret token for the link."""
     if not by.can_invite(organization, role):
@@ -243,7 +252,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     set_password(user, new_password)
 
 
-def create_member(*, name: str, email: str, organization: Organization, role: Role = Role.member,
+def create_member(*, name: str, email: str, organization: "Organization", role: Role = Role.member,  # noqa: F821
                   password: str | None = None, password_hash: str | None = None, title: str = "", bio: str = "",
                   timezone: str | None = None) -> User:
     """An active account made by the community itself (demo data, imports), not through a request."""

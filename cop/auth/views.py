@@ -2,17 +2,15 @@
 
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from cop.auth import bp, public, services
+from cop.auth import JOIN_CHOICES, bp, public, services
 from cop.auth.forms import (AcceptInvitationForm, ChangePasswordForm, JoinForm, ProfileForm, ResetPasswordForm,
                             ResetRequestForm, SignInForm)
 from cop.auth.models import MemberStatus, normalize_email
 from cop.extensions import db, limiter
 from cop.forms import EmptyForm
-from cop.orgs.models import Organization, OrgKind
 
 STATUS_MESSAGES = {
     MemberStatus.pending: "Your request to join is waiting for a facilitator. You'll get an e-mail when it is approved.",
@@ -91,13 +89,9 @@ def signout():
     return redirect(url_for("auth.signin"))
 
 
-def _org_choices():
-    orgs = db.session.execute(
-        sa.select(Organization.id, Organization.name)
-        .where(Organization.kind != OrgKind.facilitator)
-        .order_by(Organization.name)
-    ).all()
-    return [("", "Choose your organization…")] + [(str(org_id), name) for org_id, name in orgs]
+def _join_choices(name: str) -> list[tuple[str, str]]:
+    listed = JOIN_CHOICES.get(name)
+    return list(listed()) if listed else []
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -107,12 +101,17 @@ def join():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = JoinForm()
-    form.organization.choices = _org_choices()
+    form.organization.choices = [("", "Choose your organization…")] + _join_choices("organizations")
+    form.new_org_kind.choices = _join_choices("kinds")
+    if form.new_org_kind.data is None and form.new_org_kind.choices:  # the first kind is the usual one
+        form.new_org_kind.data = form.new_org_kind.choices[0][0]
     if form.validate_on_submit():
-        org = db.session.get(Organization, int(form.organization.data)) if form.organization.data else None
+        # The choices held only organizations a newcomer may join, so the id is one of them.
+        organization_id = int(form.organization.data) if form.organization.data else None
         try:
             services.request_to_join(
-                name=form.name.data, email=form.email.data, password=form.password.data, organization=org,
+                name=form.name.data, email=form.email.data, password=form.password.data,
+                organization_id=organization_id,
                 new_org_name=form.new_org_name.data or "", new_org_kind=form.new_org_kind.data, note=form.note.data or "",
             )
         except services.MembershipError as error:

@@ -1,10 +1,12 @@
 """Which commits move the content version on.
 
 Every INSERT, UPDATE and DELETE that reaches the database is seen at the connection, whoever issued it
-(ORM flushes, Core statements in services, CLI commands), so no feature has to remember to invalidate
-anything. The bump is the last statement before the commit: on PostgreSQL the version row's lock is then
+(ORM flushes, Core statements in services, CLI commands, SQL sent as text), so no feature has to
+remember to invalidate anything. The bump is the last statement before the commit: on PostgreSQL the version row's lock is then
 held only for the commit itself and cannot take part in a deadlock.
 """
+
+import re
 
 import sqlalchemy as sa
 
@@ -27,11 +29,68 @@ _READ = sa.text("SELECT value FROM content_version WHERE id = 1")
 
 
 def _written_table(context) -> str | None:
+    """The table a statement writes, "?" for a write whose table cannot be told, None for a read."""
     compiled = getattr(context, "compiled", None)
-    if compiled is None or not (context.isinsert or context.isupdate or context.isdelete):
+    if compiled is None or isinstance(compiled.statement, sa.TextClause):
+        return _textual_written_table(context.statement)
+    if not (context.isinsert or context.isupdate or context.isdelete):
         return None
     table = getattr(compiled.statement, "table", None)
     return getattr(table, "name", None) or "?"
+
+
+# SQL sent as text (`sa.text`, `exec_driver_sql`) has no compiled table, so it is read here. The rule fails
+# closed: only a statement that opens with a reading word is a read, and a write counts as touching an
+# ignored table only when it is one statement whose target is named plainly.
+_READING_WORDS = frozenset({"SELECT", "SHOW", "PRAGMA", "VALUES", "BEGIN", "START", "COMMIT", "END", "ROLLBACK",
+                            "SAVEPOINT", "RELEASE", "SET", "RESET"})
+_WRITING_WORDS = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT", "TRUNCATE", "COPY"})
+# Comments and quoted strings go first (a word inside them says nothing); then words, quoted names, and
+# single punctuation marks.
+_NOISE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\$\$.*?\$\$", re.S)
+_TOKEN = re.compile(r'"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+|\S')
+
+
+def _textual_written_table(statement: str) -> str | None:
+    tokens = _TOKEN.findall(_NOISE.sub(" ", statement or ""))
+    words = [token.upper() for token in tokens]
+    if not words:
+        return None
+    if ";" in words[:-1]:  # several statements at once: what each does is not told here
+        return "?"
+    while words[0] == "(" and len(words) > 1:  # (SELECT ...) UNION ...
+        words, tokens = words[1:], tokens[1:]
+    first = words[0]
+    if first in _READING_WORDS:
+        return None
+    if first in ("WITH", "EXPLAIN"):
+        # A data-modifying WITH (PostgreSQL) or EXPLAIN ANALYZE runs the write inside it.
+        writes = any(word in _WRITING_WORDS and words[i - 1] not in ("FOR", "KEY")
+                     and words[i + 1:i + 2] != ["("] for i, word in enumerate(words[1:], 1))
+        return "?" if writes else None
+    target = {"INSERT": ("INTO",), "REPLACE": ("INTO",), "MERGE": ("INTO",), "DELETE": ("FROM",),
+              "UPDATE": ()}.get(first)
+    if target is None:
+        return "?"  # schema changes, TRUNCATE, COPY, procedure calls, anything unknown
+    rest = tokens[1:]
+    if first in ("INSERT", "UPDATE") and words[1:2] == ["OR"]:  # SQLite's INSERT OR REPLACE, UPDATE OR IGNORE
+        rest = rest[2:]
+    for word in target:
+        if not rest or rest[0].upper() != word:
+            return "?"
+        rest = rest[1:]
+    if rest and rest[0].upper() == "ONLY":
+        rest = rest[1:]
+    name = rest[:3]
+    if len(name) == 3 and name[1] == ".":  # schema.table
+        name = name[2:]
+    return _unquoted(name[0]) if name else "?"
+
+
+def _unquoted(name: str) -> str:
+    if name[:1] in ('"', "`", "["):
+        return name[1:-1].replace('""', '"')
+    return name.lower()
 
 
 def watch(engine) -> None:

@@ -1,13 +1,12 @@
-"""Forms for editing the competency framework and sorting a competency's practices."""
+"""Forms for editing the competency framework."""
 
 import sqlalchemy as sa
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from cop.extensions import db
-from cop.forms import BaseForm, FilterForm
-from cop.practices.models import Competency
-from cop.practices.services import SORTS
+from cop.forms import BaseForm
+from cop.competencies.models import Competency
 
 MARKDOWN_HELP = "Markdown: - lists, **bold**, *italics*, blank lines between paragraphs."
 # Addresses the blueprint already uses for its own pages.
@@ -59,7 +58,3 @@ class NewCompetencyForm(CompetencyForm):
             raise ValidationError("This address is taken by a page of the toolkit; choose another.")
         if db.session.scalar(self._others().where(Competency.slug == field.data)) is not None:
             raise ValidationError("Another competency already has this address.")
-
-
-class PracticeSortForm(FilterForm):
-    sort = SelectField("Sort by", choices=list(SORTS.items()), default="newest", validators=[Optional()])

@@ -1,16 +1,14 @@
 """Toolkit pages: the framework, one page per competency with its practices, and facilitators' edits."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from cop.competencies import bp
-from cop.competencies.forms import CompetencyForm, NewCompetencyForm, PracticeSortForm
+from cop.competencies import PAGE_SECTIONS, bp
+from cop.competencies.forms import CompetencyForm, NewCompetencyForm
 from cop.extensions import db
-from cop.practices import services as library
-from cop.practices.models import Competency
+from cop.competencies.models import Competency
 
-PER_PAGE = 20
 EDITABLE = ("name", "description", "emerging", "developing", "proficient", "assessment")
 
 
@@ -31,13 +29,8 @@ def index():
 @bp.get("/<slug>")
 def detail(slug):
     competency = get_competency_or_404(slug)
-    form = PracticeSortForm(request.args)
-    sort = form.sort.data if form.sort.data in library.SORTS else "newest"
-    query = library.filter_practices(library.visible_practices(), competency=competency)
-    page = db.paginate(library.with_card_data(library.sort_practices(query, sort)), per_page=PER_PAGE,
-                       error_out=False)
-    return render_template("competencies/detail.html", competency=competency, page=page, sort=sort,
-                           sorts=library.SORTS)
+    sections = [section for make in PAGE_SECTIONS if (section := make(competency, current_user))]
+    return render_template("competencies/detail.html", competency=competency, sections=sections)
 
 
 def _fill(competency: Competency, form: CompetencyForm) -> None:

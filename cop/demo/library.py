@@ -127,7 +127,8 @@ def seed_library() -> dict[str, int]:
     from cop.auth.models import MemberStatus, User
     from cop.orgs.models import Organization
     from cop.practices import services
-    from cop.practices.models import Competency, Practice, Topic
+    from cop.competencies.models import Competency
+    from cop.practices.models import Practice, Topic
 
     created = {"practices": 0, "helpful marks": 0, "saved practices": 0, "practice follows": 0, "attachments": 0}
     existing = set(db.session.scalars(sa.select(Practice.title)))

@@ -16,7 +16,8 @@ def seed_programs() -> dict[str, int]:
     """Each demo program once, saved by its organization's manager; programs already there are left alone."""
     from cop.auth.models import MemberStatus, Role, User
     from cop.orgs.models import Organization
-    from cop.practices.models import Competency, Practice
+    from cop.competencies.models import Competency
+    from cop.practices.models import Practice
     from cop.programs import services
     from cop.programs.models import Program, ProgramStage
 

@@ -4,18 +4,18 @@ marks, flags, and the facilitators' moderation desk and audit log."""
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from markupsafe import Markup
 
 from cop.auth import public
-from cop.auth.models import MemberStatus, User
+from cop.auth import services as membership
+from cop.auth.models import User
 from cop.cache import fragments
 from cop.discussions import bp, services
 from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
                                    ReplyForm, ThreadForm)
 from cop.discussions.models import Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, Thread, ThreadKind
-from cop.extensions import begin_write, db, limit_reads, limiter, utcnow
+from cop.extensions import begin_write, db, limit_reads, post_limit, utcnow
 from cop.forms import EmptyForm, database_int
 from cop.links import external_url
 from cop.notifications import services as notifications
@@ -32,22 +32,6 @@ TABS = {
     "mine": "My threads",
     "following": "Following",
 }
-DEFAULT_POST_LIMIT = "6 per minute;60 per hour"
-
-
-def _post_limit() -> str:
-    return current_app.config.get("COP_POST_LIMIT", DEFAULT_POST_LIMIT)
-
-
-def _member_key() -> str:
-    return f"member:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
-# One budget per member for every way of posting; only posts that went through (a redirect) use it up.
-post_limit = limiter.shared_limit(_post_limit, scope="discussion-posts", key_func=_member_key, methods=["POST"],
-                                  deduct_when=lambda response: response.status_code in (302, 303))
-
-
 def require_facilitator() -> None:
     if not current_user.is_facilitator:
         abort(403)
@@ -670,8 +654,8 @@ def moderation_log():
 @public
 @limit_reads("feeds", member_setting="COP_FEED_LIMIT", address_setting="COP_FEED_ADDRESS_LIMIT")
 def feed(token):
-    user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
-    if user is None or user.status is not MemberStatus.active:
+    user = membership.find_feed_owner(token)
+    if user is None:
         abort(404)
     threads = db.session.scalars(services.with_list_data(
         services.visible_threads_for(user).order_by(Thread.created_at.desc(), Thread.id.desc()).limit(50),

@@ -12,7 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from cop.auth import public
-from cop.auth.models import MemberStatus, User
+from cop.auth import services as membership
 from cop.events import bp, services
 from cop.events.calendars import build_calendar, event_ics
 from cop.events.exports import attendees_csv, scorecard_csv
@@ -391,13 +391,11 @@ def attendance(event_id):
 @bp.route("/subscribe", methods=["GET", "POST"])
 def subscribe():
     """The member's private calendar feed address, and renewing it."""
-    from cop.practices.services import new_feed_token
-
     form = EmptyForm()
     if request.method == "GET" and current_user.feed_token is None:
         begin_write()  # the first visit writes the secret: make this reading request a writer first
     if form.validate_on_submit() or current_user.feed_token is None:
-        new_feed_token(current_user)
+        membership.new_feed_token(current_user)
         db.session.commit()
         if request.method == "POST":
             flash("Your feed addresses are renewed; the old ones no longer work.", "success")
@@ -410,8 +408,8 @@ def subscribe():
 @limit_reads("feeds", member_setting="COP_FEED_LIMIT", address_setting="COP_FEED_ADDRESS_LIMIT")
 def feed(token):
     """The events a member is going to, for their calendar app, found by the secret token in the URL."""
-    user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
-    if user is None or user.status is not MemberStatus.active:
+    user = membership.find_feed_owner(token)
+    if user is None:
         abort(404)
     events = db.session.scalars(
         sa.select(Event).join(Rsvp, Rsvp.event_id == Event.id)

@@ -13,6 +13,7 @@ from cop.extensions import db
 from cop.forms import EmptyForm
 from cop.members import PROFILE_SECTIONS, bp
 from cop.members.forms import DeclineForm, PeopleFilterForm, RoleForm
+from cop.orgs import services as organizations
 from cop.orgs.models import Organization, OrgKind
 
 PER_PAGE = 30
@@ -94,7 +95,7 @@ def _decide(user_id: int, action, success: str, form=None, logged: ModerationAct
 
 @bp.post("/<int:user_id>/approve")
 def approve(user_id):
-    return _decide(user_id, lambda person, form: membership.approve_request(person, by=current_user),
+    return _decide(user_id, lambda person, form: organizations.approve_applicant(person, by=current_user),
                    "{name} is now a member.", logged=ModerationAction.approve)
 
 

@@ -8,4 +8,15 @@ bp = Blueprint("orgs", __name__)
 # function (org, viewer) -> (template, context) or None, appended once at import.
 PAGE_SECTIONS: list = []
 
+
+def _offer_organizations_on_the_join_page():
+    from cop.auth import JOIN_CHOICES
+    from cop.orgs import services
+
+    JOIN_CHOICES["organizations"] = services.joinable_organization_choices
+    JOIN_CHOICES["kinds"] = services.new_organization_kind_choices
+
+
+_offer_organizations_on_the_join_page()
+
 from cop.orgs import views  # noqa: E402,F401

@@ -2,8 +2,10 @@
 
 import sqlalchemy as sa
 
+from cop.auth import services as membership
+from cop.auth.models import MemberStatus, User
 from cop.extensions import db
-from cop.orgs.models import ORG_SUBTYPES, Organization, OrgKind, slugify
+from cop.orgs.models import ORG_KIND_LABELS, ORG_SUBTYPES, Organization, OrgKind, slugify
 
 
 def unique_slug(name: str, exclude_id: int | None = None) -> str:
@@ -41,3 +43,26 @@ def update_organization(org: Organization, **fields) -> Organization:
     org.industry = org.industry or None
     org.size_band = org.size_band or None
     return org
+
+
+def joinable_organization_choices() -> list[tuple[str, str]]:
+    """The organizations a newcomer may say they belong to on the join page (not the facilitator's)."""
+    rows = db.session.execute(sa.select(Organization.id, Organization.name)
+                              .where(Organization.kind != OrgKind.facilitator).order_by(Organization.name)).all()
+    return [(str(org_id), name) for org_id, name in rows]
+
+
+def new_organization_kind_choices() -> list[tuple[str, str]]:
+    """What an organization named on the join page may be; the usual one, a member company, first."""
+    return [(kind.value, label) for kind, label in ORG_KIND_LABELS.items() if kind is not OrgKind.facilitator]
+
+
+def approve_applicant(user: User, by: User) -> User:
+    """Approve a request to join. An applicant who named an organization that is not listed is placed in the
+    one of that name, or in a new one made for them, then activated."""
+    if user.organization_id is None and user.status is MemberStatus.pending:
+        name = (user.requested_org_name or "").strip()
+        org = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.lower()))
+        user.organization = org or create_organization(
+            name=name, kind=OrgKind(user.requested_org_kind or OrgKind.member_company.value))
+    return membership.approve_request(user, by=by)

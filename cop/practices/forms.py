@@ -53,6 +53,12 @@ class LibraryFilterForm(FilterForm):
     sort = SelectField("Sort by", choices=list(SORTS.items()), default="newest", validators=[Optional()])
 
 
+class PracticeSortForm(FilterForm):
+    """How a competency's page sorts the practices that develop it."""
+
+    sort = SelectField("Sort by", choices=list(SORTS.items()), default="newest", validators=[Optional()])
+
+
 class AttachmentForm(BaseForm):
     file = FileField("Attach a toolkit document", validators=[FileRequired("Choose a file to attach.")],
                      description="PDF, Word, Excel, PowerPoint, PNG or JPG.")

@@ -1,5 +1,5 @@
-"""The practice library: practices, their classification, revisions, feedback and attachments,
-and the competency framework they develop."""
+"""The practice library: practices, their classification (topics, competencies, tags, facets), revisions,
+feedback and attachments."""
 
 import enum
 from datetime import datetime, timedelta
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from cop.competencies.models import Competency
 from cop.extensions import UTCDateTime, db, enum_column, utcnow
 
 RESTORE_WINDOW = timedelta(days=30)
@@ -34,7 +35,6 @@ PROGRAM_TYPES = {
     "capstone-project": "Capstone / project",
 }
 STUDENT_LEVELS = {"high-school": "High school", "college": "College", "adult": "Adult"}
-RUBRIC_LEVELS = ("emerging", "developing", "proficient")
 
 practice_topics = sa.Table(
     "practice_topics", db.metadata,
@@ -67,27 +67,6 @@ class Topic(db.Model):
     position: so.Mapped[int] = so.mapped_column(default=0)
     # Published, not deleted practices in this topic; kept by the services, shown on topic lists.
     practice_count: so.Mapped[int] = so.mapped_column(default=0)
-
-
-class Competency(db.Model):
-    """A foundational competency with a three-level rubric and how to assess it."""
-
-    __tablename__ = "competencies"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
-    name: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
-    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    emerging: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    developing: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    proficient: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    assessment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    position: so.Mapped[int] = so.mapped_column(default=0)
-    practice_count: so.Mapped[int] = so.mapped_column(default=0)
-
-    @property
-    def rubric(self) -> list[tuple[str, str]]:
-        return [(level, getattr(self, level)) for level in RUBRIC_LEVELS]
 
 
 class Tag(db.Model):

@@ -1,12 +1,15 @@
-"""What the library adds to organization pages and member profiles."""
+"""What the library adds to organization pages, member profiles and competency pages."""
 
 import sqlalchemy as sa
+from flask import request
 
 from cop.extensions import db
+from cop.practices.forms import PracticeSortForm
 from cop.practices.models import Bookmark, Practice
-from cop.practices.services import visible_practices, with_card_data
+from cop.practices.services import SORTS, filter_practices, sort_practices, visible_practices, with_card_data
 
 SECTION_LIMIT = 10
+COMPETENCY_PAGE_SIZE = 20
 
 
 def organization_practices(org, viewer):
@@ -34,7 +37,18 @@ def latest_practices(viewer):
     return "practices/_dashboard_section.html", {"practices": practices}
 
 
+def competency_practices(competency, viewer):
+    """The practices that develop or assess a competency, sorted as the page asks, a page at a time."""
+    form = PracticeSortForm(request.args)
+    sort = form.sort.data if form.sort.data in SORTS else "newest"
+    query = filter_practices(visible_practices(), competency=competency)
+    page = db.paginate(with_card_data(sort_practices(query, sort)), per_page=COMPETENCY_PAGE_SIZE, error_out=False)
+    return "practices/_competency_section.html", {"competency": competency, "page": page, "sort": sort,
+                                                  "sorts": SORTS}
+
+
 def register():
+    from cop.competencies import PAGE_SECTIONS as COMPETENCY_SECTIONS
     from cop.home import DASHBOARD_SECTIONS
     from cop.members import PROFILE_SECTIONS
     from cop.orgs import PAGE_SECTIONS
@@ -45,3 +59,5 @@ def register():
         PAGE_SECTIONS.append(organization_practices)
     if saved_practices not in PROFILE_SECTIONS:
         PROFILE_SECTIONS.append(saved_practices)
+    if competency_practices not in COMPETENCY_SECTIONS:
+        COMPETENCY_SECTIONS.append(competency_practices)

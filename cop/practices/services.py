@@ -15,8 +15,9 @@ from flask import current_app
 from markupsafe import Markup
 
 from cop.auth.models import Role
+from cop.competencies.models import Competency
 from cop.extensions import HotRead, db, utcnow
-from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, Facet, HelpfulMark, Practice,
+from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Facet, HelpfulMark, Practice,
                                   PracticeFacet, PracticeRevision, PracticeStatus, Tag, Topic, practice_competencies,
                                   practice_tags, practice_topics)
 from cop.text import render_markdown
@@ -500,9 +501,3 @@ def with_card_data(query, with_body: bool = False):
     if not with_body:
         query = query.options(so.defer(Practice.body), so.defer(Practice.body_html))
     return query
-
-
-def new_feed_token(user) -> str:
-    """A fresh secret for the member's feed URLs; the old addresses stop working."""
-    user.feed_token = secrets.token_urlsafe(24)
-    return user.feed_token

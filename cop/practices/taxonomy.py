@@ -4,7 +4,8 @@ foundational competency framework. Loaded by `flask practices seed-taxonomy`; fa
 import sqlalchemy as sa
 
 from cop.extensions import db
-from cop.practices.models import Competency, Topic
+from cop.competencies.models import Competency
+from cop.practices.models import Topic
 
 TOPICS = [
     ("program-structure", "Program structure",
@@ -48,7 +49,7 @@ TOPICS = [
 
 def ensure_taxonomy() -> dict[str, int]:
     """Add the standard topics and competencies that are missing; never overwrite a facilitator's edits."""
-    from cop.practices.framework import COMPETENCIES
+    from cop.competencies.framework import COMPETENCIES
 
     added = {"topics": 0, "competencies": 0}
     have = set(db.session.scalars(sa.select(Topic.slug)))

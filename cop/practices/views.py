@@ -8,16 +8,17 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from cop.auth import public
-from cop.auth.models import MemberStatus, User
+from cop.auth import services as membership
+from cop.auth.models import User
 from cop.cache import fragments
+from cop.competencies.models import Competency
 from cop.extensions import begin_write, db, limit_reads, utcnow
 from cop.forms import EmptyForm
 from cop.links import external_url
 from cop.orgs.models import Organization
 from cop.practices import DETAIL_SECTIONS, bp, services, viewcounts
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
-from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Competency, Practice,
-                                  PracticeRevision, Topic)
+from cop.practices.models import RESTORE_WINDOW, Attachment, Bookmark, Practice, PracticeRevision, Topic
 from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 20
@@ -439,8 +440,8 @@ def edit_topic(slug):
 # Feeds: private, so a reader authenticates with the member's own secret token in the URL.
 
 def _feed_user(token: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.feed_token == token)) if token else None
-    if user is None or user.status is not MemberStatus.active:
+    user = membership.find_feed_owner(token)
+    if user is None:
         abort(404)
     return user
 
@@ -483,7 +484,7 @@ def feeds():
     if request.method == "GET" and current_user.feed_token is None:
         begin_write()  # the first visit writes the secret: make this reading request a writer first
     if form.validate_on_submit() or current_user.feed_token is None:
-        services.new_feed_token(current_user)
+        membership.new_feed_token(current_user)
         db.session.commit()
         if request.method == "POST":
             flash("Your feed addresses are renewed; the old ones no longer work.", "success")

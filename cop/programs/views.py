@@ -6,11 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from cop.discussions import services as discussions
-from cop.discussions.views import post_limit
-from cop.extensions import db, utcnow
+from cop.extensions import db, post_limit, utcnow
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization, OrgKind
-from cop.practices.models import Competency, Practice, PracticeStatus
+from cop.competencies.models import Competency
+from cop.practices.models import Practice, PracticeStatus
 from cop.programs import bp, services
 from cop.programs.charts import bar_chart
 from cop.programs.forms import AskForm, PeerFilterForm, ProgramForm
