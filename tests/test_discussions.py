@@ -897,6 +897,6 @@ def test_the_feeds_page_lists_the_discussions_feed_the_discussions_page_points_t
     listing = client.get("/discussions/").get_data(as_text=True)
     pointed = re.search(r'href="(/discussions/feed/[^"]+\.atom)"', listing).group(1)
     page = client.get("/practices/feeds").get_data(as_text=True)
-    assert f'value="http://localhost{pointed}"' in page and "New discussion threads" in page
+    assert f'value="https://cop.example{pointed}"' in page and "New discussion threads" in page
     feed = app.test_client().get(pointed)
     assert feed.status_code == 200 and "Who signs the work permits?" in feed.get_data(as_text=True)

@@ -252,7 +252,7 @@ def test_an_invitation_shows_one_expiry_time_in_the_confirmation_the_mail_and_th
     confirmation = re.search(r"Invitation sent to zone@example.org\. It expires ([^<]+)\.",
                              response.get_data(as_text=True)).group(1)
     text = mail_text(outbox("zone@example.org")[0])
-    link = re.search(r"http://localhost(/auth/invitations/\S+)", text).group(1)
+    link = re.search(r"https://cop\.example(/auth/invitations/\S+)", text).group(1)
     accept = re.search(r"This invitation expires ([^<]+)\.", app.test_client().get(link).get_data(as_text=True))
     with app.app_context():
         from cop.auth.models import Invitation

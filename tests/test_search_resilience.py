@@ -36,7 +36,10 @@ FIXED = [
 
 
 @pytest.fixture
-def signed_in(client, member, publish, login):
+def signed_in(app, client, member, publish, login):
+    # Hundreds of searches in one test: the read limits are not what these tests are about.
+    for setting in ("COP_SEARCH_LIMIT", "COP_SEARCH_ADDRESS_LIMIT", "COP_SUGGEST_LIMIT", "COP_SUGGEST_ADDRESS_LIMIT"):
+        app.config[setting] = "100000 per minute"
     publish(title="Budget plan for interns", body="The business unit plans the budget; mentors meet weekly.",
             tags=["budget", "plan"])
     login(member)
@@ -49,7 +52,9 @@ def _answers_quickly(client, text):
         started = time.monotonic()
         response = client.get(url, query_string={"q": text})
         elapsed = time.monotonic() - started
-        assert response.status_code == 200, (url, text, response.status_code)
+        # NUL is refused for the whole site before anything reads the query (a clear 400); the rest answer.
+        expected = 400 if "\x00" in text else 200
+        assert response.status_code == expected, (url, text, response.status_code)
         assert elapsed < 1.5, (url, text, elapsed)
 
 
@@ -135,7 +140,7 @@ def test_a_damaged_index_says_it_is_being_rebuilt_and_heals_itself(app, client, 
     started = time.monotonic()
     response = client.get("/search/?q=budget")
     assert time.monotonic() - started < 2.0
-    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert response.status_code == 503 and 55 <= int(response.headers["Retry-After"]) <= 60
     assert "Search is being rebuilt, try again in a minute." in response.get_data(as_text=True)
     suggested = client.get("/search/suggest?q=budg")
     assert suggested.status_code in (200, 503) and suggested.get_json()["titles"] in ([], ["Budget plan for interns"])
@@ -154,7 +159,7 @@ def test_the_type_ahead_degrades_while_the_index_is_rebuilt(app, client, indexed
     engine.close_searchers()
     DAMAGE["garbage segment"](indexed)
     response = client.get("/search/suggest?q=budg")
-    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert response.status_code == 503 and 55 <= int(response.headers["Retry-After"]) <= 60
     assert response.get_json()["titles"] == []
     _healed(client)
     assert client.get("/search/suggest?q=budg").get_json() == {"titles": ["Budget plan for interns"]}
