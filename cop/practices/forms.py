@@ -10,6 +10,10 @@ from cop.orgs.models import INDUSTRIES
 from cop.practices.models import PROGRAM_TYPES, STUDENT_LEVELS
 from cop.practices.services import SORTS
 
+# About 8,000 words: far beyond any practice written so far, and short enough that any text this long renders
+# in well under a second (see cop/text.py).
+BODY_MAX_LENGTH = 50_000
+
 
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes (rendered in a fieldset by the form macro)."""
@@ -23,7 +27,7 @@ class PracticeForm(BaseForm):
                         description="Say what you did, e.g. “How we split apprentice wages between HR and the plant”.")
     summary = TextAreaField("Summary", validators=[InputRequired(), Length(max=1200)],
                             description="One paragraph: what the practice is and why it worked.")
-    body = TextAreaField("The practice", validators=[InputRequired(), Length(max=100_000)],
+    body = TextAreaField("The practice", validators=[InputRequired(), Length(max=BODY_MAX_LENGTH)],
                          description="Markdown: ## headings, - lists, | tables |, [links](https://…). "
                                      "Use Preview to check how it looks.")
     topics = MultiCheckboxField("Topics", coerce=int, validators=[InputRequired("Choose at least one topic.")])
