@@ -72,10 +72,11 @@ def postgres_url(tmp_path_factory):
     admin.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        path = tmp_path / "cop.sqlite"
+def empty_database(request, backend: str, folder: Path) -> str:
+    """A migrated database with no rows: a copy of the SQLite template in `folder`, or the PostgreSQL
+    test schema emptied."""
+    if backend == "sqlite":
+        path = folder / "cop.sqlite"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
@@ -86,6 +87,11 @@ def database_url(request, tmp_path):
             conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    return empty_database(request, request.param, tmp_path)
 
 
 class FormClient(FlaskClient):

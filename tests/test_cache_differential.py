@@ -8,7 +8,6 @@ route without scenarios here fails `test_every_cached_route_has_scenarios`."""
 
 import difflib
 import re
-import shutil
 import uuid
 
 import pytest
@@ -21,7 +20,7 @@ from cop.cache import fragments
 from cop.extensions import db
 from cop.orgs.models import OrgKind
 from cop.practices.taxonomy import ensure_taxonomy
-from tests.conftest import BACKENDS, PASSWORD, FormClient
+from tests.conftest import BACKENDS, PASSWORD, FormClient, empty_database
 
 VIEWERS = ["anonymous", "pending", "suspended", "author", "colleague", "other_org", "manager", "provider",
            "sponsor", "facilitator"]
@@ -92,17 +91,7 @@ SCENARIOS = {
 
 
 def _database(request, tmp_path_factory) -> str:
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("differential") / "cop.sqlite"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_url")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        tables = [name for name in sa.inspect(conn).get_table_names() if name != "alembic_version"]
-        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
+    return empty_database(request, request.param, tmp_path_factory.mktemp("differential"))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from cop.auth.models import Role
 from cop.competencies.models import Competency
 from cop.extensions import UTCDateTime, db, enum_column, utcnow
 
@@ -97,6 +98,21 @@ def _listing_index(name: str, *columns: str) -> sa.Index:
     return sa.Index(name, *columns, postgresql_where=NOT_DELETED, sqlite_where=NOT_DELETED)
 
 
+def may_view_practice(user, *, status: "PracticeStatus", deleted: bool, author_id: int | None,
+                      organization_id: int | None) -> bool:
+    """Published practices are for approved members; drafts for their author, their organization's
+    manager and facilitators; deleted ones only for facilitators (who may restore them). Asked of a loaded
+    practice and of a page's state alike, so the rule is written once."""
+    if not getattr(user, "is_active", False) or not user.is_authenticated:
+        return False
+    if deleted:
+        return user.is_facilitator
+    if status is PracticeStatus.published:
+        return True
+    return user.id == author_id or user.is_facilitator or (
+        user.role is Role.manager and user.organization_id == organization_id)
+
+
 class Practice(db.Model):
     __tablename__ = "practices"
     __table_args__ = (
@@ -166,15 +182,8 @@ class Practice(db.Model):
         return self.deleted_at is not None
 
     def can_view(self, user) -> bool:
-        """Published practices are for approved members; drafts for their author and facilitators;
-        deleted ones only for facilitators (who may restore them)."""
-        if not getattr(user, "is_active", False) or not user.is_authenticated:
-            return False
-        if self.is_deleted:
-            return user.is_facilitator
-        if self.status is PracticeStatus.published:
-            return True
-        return user.id == self.author_id or user.is_facilitator or user.can_manage_org(self.organization)
+        return may_view_practice(user, status=self.status, deleted=self.is_deleted, author_id=self.author_id,
+                                 organization_id=self.organization_id)
 
     def can_edit(self, user) -> bool:
         """The author, their organization's managers and facilitators edit."""

@@ -19,7 +19,7 @@ from cop.competencies.models import Competency
 from cop.extensions import HotRead, db, utcnow
 from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Facet, HelpfulMark, Practice,
                                   PracticeFacet, PracticeRevision, PracticeStatus, Tag, Topic, practice_competencies,
-                                  practice_tags, practice_topics)
+                                  may_view_practice, practice_tags, practice_topics)
 from cop.text import render_markdown
 
 
@@ -248,15 +248,9 @@ class PageState:
         return self.status is PracticeStatus.published and not self.deleted
 
     def can_view(self, user) -> bool:
-        """The same rule as `Practice.can_view`, without loading the practice."""
-        if not getattr(user, "is_active", False) or not user.is_authenticated:
-            return False
-        if self.deleted:
-            return user.is_facilitator
-        if self.status is PracticeStatus.published:
-            return True
-        return user.id == self.author_id or user.is_facilitator or (
-            user.role is Role.manager and user.organization_id == self.organization_id)
+        """`Practice.can_view`, without loading the practice."""
+        return may_view_practice(user, status=self.status, deleted=self.deleted, author_id=self.author_id,
+                                 organization_id=self.organization_id)
 
     def can_edit(self, user) -> bool:
         """The same rule as `Practice.can_edit`, without loading the practice."""
