@@ -380,6 +380,8 @@ class Sweep:
         actions = sorted({urlsplit(urljoin(page, form["action"] or page)).path for page, form in self.forms
                           if self.endpoint(urljoin(page, form["action"] or page), "POST")
                           == "practices.upload_attachment"})
+        with self.app.app_context():
+            before = db.session.scalar(sa.select(sa.func.count(Attachment.id)))
         for action in actions:
             uploads = [(name, UPLOAD_TYPES[n % len(UPLOAD_TYPES)], UPLOAD_BODIES[n % len(UPLOAD_BODIES)])
                        for n, name in enumerate(UPLOAD_NAMES)]
@@ -394,6 +396,8 @@ class Sweep:
             for href in {urlsplit(urljoin(detail, link)).path for link in page.links}:
                 if self.endpoint(href) == "practices.download_attachment":
                     self.send("GET", href, f"GET {href}")
+        with self.app.app_context():
+            self.stored = db.session.scalar(sa.select(sa.func.count(Attachment.id))) - before
         return len(actions)
 
     def run(self, own_ids: set[int], hand_built: list[str]) -> tuple[dict[str, str], int]:
@@ -441,7 +445,7 @@ def test_hostile_values_in_every_form_and_query_parameter(app, demo, who):
     pages, forms = sweep.run(set(demo.values()), hand_built)
     routes = {rule.endpoint for rule in app.url_map.iter_rules()
               if "GET" in rule.methods and rule.endpoint not in NOT_CRAWLED}
-    print(f"{who}: {len(pages)} pages, {forms} forms, {sweep.requests} requests, "
+    print(f"{who}: {len(pages)} pages, {forms} forms, {sweep.stored} uploads stored, {sweep.requests} requests, "
           f"{time.perf_counter() - started:.0f} s; not reached: {sorted(routes - set(pages))}")
     assert [failure[:300] for failure in sweep.failures] == []
     if who == FACILITATOR:
@@ -451,4 +455,4 @@ def test_hostile_values_in_every_form_and_query_parameter(app, demo, who):
         # Each hand-built URL is a real page for the facilitator, so its forms and parameters are swept.
         built = {sweep.endpoint(url) for url in hand_built}
         assert {endpoint: sweep.statuses[endpoint] for endpoint in built} == dict.fromkeys(built, 200)
-        assert sweep.uploads >= 1
+        assert sweep.uploads >= 1 and sweep.stored >= 1  # the real file got through, hostile names and all
