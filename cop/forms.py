@@ -110,7 +110,10 @@ class DatabaseIntConverter(IntegerConverter):
 def database_int(value) -> int | None:
     """A form or query value as an id the database can hold, or None."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and int(text) <= DATABASE_INT_MAX else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses; and int() refuses over 4,300 digits.
+    if not text.isdecimal() or len(text) > len(str(DATABASE_INT_MAX)):
+        return None
+    return int(text) if int(text) <= DATABASE_INT_MAX else None
 
 
 # Query-string values read as numbers (pagination, a reply to answer, programs to compare, a practice).
@@ -125,8 +128,15 @@ def refuse_unusable_query() -> None:
     for name, value in request.args.items(multi=True):
         if "\x00" in name or "\x00" in value:
             abort(400)
-        if name in NUMBER_ARGS and value.strip().lstrip("+-").isdigit() and abs(int(value)) > DATABASE_INT_MAX:
+        if name in NUMBER_ARGS and _too_big_for_an_id(value):
             abort(404)
+
+
+def _too_big_for_an_id(value: str) -> bool:
+    try:  # int() takes what a view's `type=int` read would take; "+-5" and "²" are no number to it
+        return abs(int(value)) > DATABASE_INT_MAX
+    except ValueError:
+        return False
 
 
 COMMON_TIMEZONES = [

@@ -811,6 +811,17 @@ def test_a_site_visit_gets_a_recap_linked_to_a_practice(app, login, manager, mak
     assert "Seen on a site visit" in client.get(f"/practices/{practice_id}").get_data(as_text=True)
 
 
+
+def test_a_recap_practice_number_too_big_for_an_id_finds_nothing(app, login, manager, make_event):
+    event = make_event(host=manager.organization, by=manager)
+    move(app, event, timedelta(days=-2))
+    client = signed_in(app, login, manager)
+    url = f"/events/{event.id}/recap"
+    for reference in ["9" * 30, f"/practices/{2**63}", f"/practices/{2**31}"]:
+        response = client.post_form(url, {"recap": "We saw it.", "practice": reference}, page=url)
+        assert response.status_code == 200, reference
+        assert "No published practice has that address" in response.get_data(as_text=True)
+
 # Lists, calendar, sections, query counts
 
 def test_lists_and_calendar_show_events_with_the_viewers_status(app, client, login, member, make_event):

@@ -126,6 +126,19 @@ def test_a_parent_id_too_big_for_the_database_is_not_a_500(client, member, login
     assert response.status_code in (200, 404)
 
 
+
+@pytest.mark.parametrize("number", ["+-5", "\u00b2", "9" * 5000])
+def test_a_number_int_refuses_is_not_a_500(client, member, login, make_thread, number):
+    """Each is a digit string to str.isdigit (once its signs are stripped) that int() refuses."""
+    thread = make_thread()
+    login(member)
+    for url in ["/practices/", "/events/", f"/discussions/{thread.id}", f"/discussions/{thread.id}/reply"]:
+        response = client.get(url, query_string={"page": number, "to": number})
+        assert response.status_code in (200, 400, 404), url
+    path = f"/discussions/{thread.id}"
+    response = client.post_form(f"{path}/reply", {"body": "Hello", "parent_id": "\u00b2"}, page=path)
+    assert response.status_code in (200, 302, 404)
+
 # Secrets stay out of the logs
 
 def test_a_failed_statement_does_not_carry_its_parameters(app, caplog):

@@ -4,10 +4,14 @@ text over and at each field's limit, pathological Markdown, invisible-only text,
 UTF-8 and choices that are not on offer. Never a 500, never a traceback, never a slow answer.
 
 The pages come from a crawl that starts at every argument-free route and follows links until every route
-of `app.url_map` it can reach has one real URL; the forms are the ones those pages render. Each field meets
+of `app.url_map` it can reach has one real URL; routes the crawl meets no link to (an author's own edit
+pages, a past feedback session's pages, an attachment) get URLs built from the demo's rows. The forms are the
+ones those pages render; the attachment upload is sent as multipart with a real file under hostile names
+and content types. Each field meets
 every kind of hostile value at least once (values rotate over the fields, one submission per kind), and
 each field once more on its own in an otherwise valid submission, so the services run too."""
 
+import io
 import re
 import time
 from html.parser import HTMLParser
@@ -19,8 +23,11 @@ import sqlalchemy as sa
 
 from cop.auth.models import User
 from cop.demo.logins import DEMO_PASSWORD
+from cop.discussions.models import Reply, Thread
+from cop.events.models import Event, EventKind
 from cop.extensions import db
 from cop.forms import FilterForm
+from cop.practices.models import Attachment, PracticeRevision
 from cop.search import sync_now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +42,8 @@ HOSTILE = {
     "huge_number": "9" * 30,
     "int64": str(2**63),
     "minus_one": "-1",
+    "odd_number": "+-5",
+    "odd_digits": "\u00b2\u00b3",  # digits to str.isdigit, not to int()
     "over_limit": None,  # each field's maxlength + 1 (100,001 where it has none)
     "at_limit": None,  # each field's maxlength (20,000 where it has none)
     "md_brackets": "[" * 19999,
@@ -53,11 +62,8 @@ KINDS = list(HOSTILE)
 TOKEN_ROUTES = {"auth.accept_invitation", "auth.reset_password", "notifications.unsubscribe",
                 "discussions.feed", "events.feed", "practices.feed", "practices.topic_feed"}
 NOT_CRAWLED = TOKEN_ROUTES | {"static"}
-# GET routes the demo facilitator finds no link to: an author's own edit and history links, a provider's
-# feedback pages, an attendee's calendar file, revision comparison, attachments. Not yet swept: shrink this.
-UNLINKED = {"discussions.edit", "discussions.edit_reply", "discussions.history", "discussions.reply_history",
-            "events.event_calendar", "events.feedback", "events.questions", "events.recap", "events.response",
-            "events.scorecard", "events.scorecard_export", "practices.compare", "practices.download_attachment"}
+# GET routes the demo facilitator finds no link to, each with why; every other route is swept.
+UNLINKED: dict[str, str] = {}
 # Forms the sweep does not submit: signing out ends the sweep's own session.
 NOT_SUBMITTED = {"auth.signout"}
 # Actions that take something away (a thread, a member, a practice) go last, so the rest still finds it.
@@ -125,6 +131,52 @@ def test_every_query_parameter_read_is_known_to_the_sweep():
     assert {"to", "quote", "reply", "practice", "show", "back"} <= names["discussions"]
     assert {"month", "status", "kind"} <= names["events"] and "q" in names["search"]
     assert {"industry", "ids", "about", "org"} <= names["programs"]
+
+
+# Pages no link leads the crawl to: the crawl keeps one URL per route, the first it meets, so a route
+# shown only on some rows (an author's own post, the past feedback session, a practice with attachments
+# and revisions) is reached through URLs built from the demo's rows instead.
+
+def hand_built_urls(app, email: str) -> list[str]:
+    """One URL for each route the crawl finds no link to, seen by the person signed in as `email`."""
+    from flask import url_for
+
+    with app.test_request_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
+        thread = db.session.scalar(sa.select(Thread).where(Thread.author_id == user_id).order_by(Thread.id))
+        reply = db.session.scalar(sa.select(Reply).where(Reply.author_id == user_id).order_by(Reply.id))
+        session = db.session.scalar(sa.select(Event).where(Event.kind == EventKind.feedback_session)
+                                    .order_by(Event.starts_at))
+        attachment = db.session.scalar(sa.select(Attachment).order_by(Attachment.id))
+        practice_id, last = db.session.execute(
+            sa.select(PracticeRevision.practice_id, sa.func.max(PracticeRevision.number))
+            .group_by(PracticeRevision.practice_id).order_by(sa.func.max(PracticeRevision.number).desc())).first()
+        assert thread and reply and session and attachment, "the demo holds what the sweep needs"
+        event = {"event_id": session.id}
+        return [
+            url_for("discussions.edit", thread_id=thread.id),
+            url_for("discussions.history", thread_id=thread.id),
+            url_for("discussions.edit_reply", thread_id=reply.thread_id, reply_id=reply.id),
+            url_for("discussions.reply_history", thread_id=reply.thread_id, reply_id=reply.id),
+            *(url_for(endpoint, **event) for endpoint in (
+                "events.event_calendar", "events.feedback", "events.questions", "events.recap",
+                "events.response", "events.scorecard", "events.scorecard_export")),
+            url_for("practices.compare", practice_id=practice_id, **{"from": 1, "to": last}),
+            url_for("practices.download_attachment", practice_id=attachment.practice_id,
+                    attachment_id=attachment.id),
+        ]
+
+
+# Attachment uploads: a real small file under hostile names, with hostile content types and bytes.
+
+SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+UPLOAD_NAMES = ["a\x00b.pdf", "../../../etc/passwd", "..\\..\\boot.ini", "n" * 5000 + ".pdf",
+                "\u202efdp.exe", "report\u2067.pdf\u2069", "", ".pdf", " . ", "\u200b\ufeff.pdf", "CON.pdf",
+                "line\r\nInjected: header.pdf", "plan.pdf"]
+UPLOAD_TYPES = ["application/pdf", "text/html", "application/x-msdownload", "", "a\x00b", "t" * 5000,
+                "multipart/form-data; boundary=x", "\u202eimage/png"]
+UPLOAD_BODIES = [SMALL_PDF, b"", b"MZ\x90\x00 not a document", b"<script>alert(1)</script>",
+                 b"PK\x03\x04 not a zip", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64]
 
 
 # Pages and forms
@@ -219,8 +271,8 @@ class Sweep:
             return None
         elapsed = time.perf_counter() - started
         self.requests += 1
-        text = response.get_data(as_text=True)
-        if response.status_code >= 500 or "Traceback" in text:
+        body = response.get_data()  # bytes: a downloaded attachment need not be text
+        if response.status_code >= 500 or b"Traceback" in body:
             self.failures.append(f"{label}: {response.status_code}")
         elif response.status_code not in (200, 204, 301, 302, 303, 400, 403, 404, 405, 409, 413, 422):
             self.failures.append(f"{label}: unexpected {response.status_code}")
@@ -228,12 +280,13 @@ class Sweep:
             self.failures.append(f"{label}: took {elapsed:.1f} s")
         return response
 
-    def crawl(self) -> dict[str, str]:
-        """One real URL for every GET route a link leads to."""
+    def crawl(self, hand_built: list[str]) -> dict[str, str]:
+        """One real URL for every GET route a link leads to, and for those of the hand-built URLs."""
         pages: dict[str, str] = {}
+        self.statuses: dict[str, int | None] = {}
         self.forms: list[tuple[str, dict]] = []
         queue = [rule.rule for rule in self.app.url_map.iter_rules()
-                 if "GET" in rule.methods and not rule.arguments]
+                 if "GET" in rule.methods and not rule.arguments] + hand_built
         while queue:
             url = queue.pop(0)
             endpoint = self.endpoint(url)
@@ -241,6 +294,7 @@ class Sweep:
                 continue
             response = self.send("GET", url, f"GET {url}")
             pages[endpoint] = url
+            self.statuses[endpoint] = response.status_code if response is not None else None
             if response is None or response.status_code != 200 or "html" not in response.content_type:
                 continue
             parsed = PageForms()
@@ -259,7 +313,8 @@ class Sweep:
             params = sorted(names.get(blueprint, set()) | {"page"})
             for offset in range(len(KINDS)):
                 pairs = [(name, hostile_value(KINDS[(offset + n) % len(KINDS)], 200)) for n, name in enumerate(params)]
-                self.send("GET", url, f"GET {url} kind#{offset} {params}", query_string=urlencode(pairs))
+                self.send("GET", urlsplit(url).path, f"GET {url} kind#{offset} {params}",
+                          query_string=urlencode(pairs))
 
     def sweep_tokens(self) -> None:
         for rule in self.app.url_map.iter_rules():
@@ -318,11 +373,39 @@ class Sweep:
         self.send("POST", action, f"POST {endpoint} {action} {label}", data=urlencode(pairs),
                   content_type="application/x-www-form-urlencoded")
 
-    def run(self, own_ids: set[int]) -> tuple[dict[str, str], int]:
-        pages = self.crawl()
+    def sweep_uploads(self) -> int:
+        """Every upload form met, sent as multipart: each hostile file name, content type and body at least
+        once (they rotate together), then each content type with a plain name and a real file; afterwards
+        every attachment the practice lists, the ones just stored among them, is downloaded."""
+        actions = sorted({urlsplit(urljoin(page, form["action"] or page)).path for page, form in self.forms
+                          if self.endpoint(urljoin(page, form["action"] or page), "POST")
+                          == "practices.upload_attachment"})
+        with self.app.app_context():
+            before = db.session.scalar(sa.select(sa.func.count(Attachment.id)))
+        for action in actions:
+            uploads = [(name, UPLOAD_TYPES[n % len(UPLOAD_TYPES)], UPLOAD_BODIES[n % len(UPLOAD_BODIES)])
+                       for n, name in enumerate(UPLOAD_NAMES)]
+            uploads += [("plan.pdf", content_type, SMALL_PDF) for content_type in UPLOAD_TYPES]
+            for name, content_type, body in uploads:
+                self.send("POST", action, f"POST upload {action} {name[:40]!r} {content_type[:40]!r} {body[:8]!r}",
+                          data={"csrf_token": self.csrf, "file": (io.BytesIO(body), name, content_type)},
+                          content_type="multipart/form-data")
+            detail = action.rsplit("/attachments", 1)[0]
+            page = PageForms()
+            page.feed(self.client.get(detail).get_data(as_text=True))
+            for href in {urlsplit(urljoin(detail, link)).path for link in page.links}:
+                if self.endpoint(href) == "practices.download_attachment":
+                    self.send("GET", href, f"GET {href}")
+        with self.app.app_context():
+            self.stored = db.session.scalar(sa.select(sa.func.count(Attachment.id))) - before
+        return len(actions)
+
+    def run(self, own_ids: set[int], hand_built: list[str]) -> tuple[dict[str, str], int]:
+        pages = self.crawl(hand_built)
         self.csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
                               self.client.get("/auth/settings").get_data(as_text=True)).group(1)
         self.sweep_queries(pages)
+        self.uploads = self.sweep_uploads()
         forms = self.sweep_forms(own_ids)
         self.sweep_tokens()
         return pages, forms
@@ -357,14 +440,19 @@ def signed_in(app, email):
 @pytest.mark.parametrize("who", [FACILITATOR, MEMBER])
 def test_hostile_values_in_every_form_and_query_parameter(app, demo, who):
     sweep = Sweep(app, signed_in(app, who))
+    hand_built = hand_built_urls(app, who)
     started = time.perf_counter()
-    pages, forms = sweep.run(set(demo.values()))
+    pages, forms = sweep.run(set(demo.values()), hand_built)
     routes = {rule.endpoint for rule in app.url_map.iter_rules()
               if "GET" in rule.methods and rule.endpoint not in NOT_CRAWLED}
-    print(f"{who}: {len(pages)} pages, {forms} forms, {sweep.requests} requests, "
+    print(f"{who}: {len(pages)} pages, {forms} forms, {sweep.stored} uploads stored, {sweep.requests} requests, "
           f"{time.perf_counter() - started:.0f} s; not reached: {sorted(routes - set(pages))}")
     assert [failure[:300] for failure in sweep.failures] == []
     if who == FACILITATOR:
         # A route no link leads to is a route the sweep does not cover: link it, or list it above with why.
-        assert sorted(routes - set(pages) - UNLINKED) == []
+        assert sorted(routes - set(pages) - set(UNLINKED)) == []
         assert forms >= 40
+        # Each hand-built URL is a real page for the facilitator, so its forms and parameters are swept.
+        built = {sweep.endpoint(url) for url in hand_built}
+        assert {endpoint: sweep.statuses[endpoint] for endpoint in built} == dict.fromkeys(built, 200)
+        assert sweep.uploads >= 1 and sweep.stored >= 1  # the real file got through, hostile names and all

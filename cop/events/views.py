@@ -22,7 +22,7 @@ from cop.events.models import INTENT_QUESTIONS, Event, EventKind, Intent, Questi
 from cop.events.scorecard import build_scorecard
 from cop.events.services import AUDIENCES, CapacityError, EventError
 from cop.extensions import begin_write, db, limit_reads, utcnow
-from cop.forms import EmptyForm
+from cop.forms import EmptyForm, database_int
 from cop.orgs.models import Organization
 from cop.text import viewer_zone_name, zone
 
@@ -557,7 +557,8 @@ def recap(event_id):
         reference = (form.practice.data or "").strip()
         if reference and not form.practice.errors:
             match = PRACTICE_REFERENCE.search(reference.split("?")[0].split("#")[0])
-            practice = db.session.get(Practice, int(match[1])) if match else None
+            practice_id = database_int(match[1]) if match else None  # a number too big for an id finds nothing
+            practice = db.session.get(Practice, practice_id) if practice_id else None
             if practice is None or not practice.is_published:
                 form.practice.errors.append("No published practice has that address or number.")
                 valid = False
