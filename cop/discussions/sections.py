@@ -42,15 +42,23 @@ def following_practice(practice_id, user_id):
     return sa.exists().where(Follow.practice_id == practice_id, Follow.user_id == user_id)
 
 
+def log_member_decision(decision: str, by, person, note: str) -> None:
+    """A facilitator's decision about a person goes into the moderation log beside the posts' moderation."""
+    from cop.discussions.models import ModerationAction
+    from cop.discussions.services import log_action
+
+    log_action(ModerationAction(decision), by, target_user=person, detail=note)
+
+
 def register():
     from cop.home import DASHBOARD_SECTIONS
-    from cop.members import PROFILE_SECTIONS
+    from cop.members import DECISION_LISTENERS, PROFILE_SECTIONS
     from cop.practices import DETAIL_SECTIONS, DETAIL_VIEWER_STATE
 
     if ("following_discussion", following_practice) not in DETAIL_VIEWER_STATE:
         DETAIL_VIEWER_STATE.append(("following_discussion", following_practice))
 
     for hooks, section in ((DETAIL_SECTIONS, practice_discussions), (DASHBOARD_SECTIONS, latest_discussions),
-                           (PROFILE_SECTIONS, member_threads)):
+                           (PROFILE_SECTIONS, member_threads), (DECISION_LISTENERS, log_member_decision)):
         if section not in hooks:
             hooks.append(section)

@@ -7,11 +7,9 @@ from flask_login import current_user
 
 from cop.auth import services as membership
 from cop.auth.models import MemberStatus, Role, User
-from cop.discussions.models import ModerationAction
-from cop.discussions.services import log_action
 from cop.extensions import db
 from cop.forms import EmptyForm
-from cop.members import PROFILE_SECTIONS, bp
+from cop.members import DECISION_LISTENERS, PROFILE_SECTIONS, bp
 from cop.members.forms import DeclineForm, PeopleFilterForm, RoleForm
 from cop.orgs import services as organizations
 from cop.orgs.models import Organization, OrgKind
@@ -71,9 +69,9 @@ def requests():
                            decline_form=DeclineForm())
 
 
-def _decide(user_id: int, action, success: str, form=None, logged: ModerationAction | None = None, note=None):
-    """A facilitator's decision about a person; `logged` decisions go into the moderation log (with
-    `note(form)` as its note), in the same commit."""
+def _decide(user_id: int, action, success: str, form=None, logged: str | None = None, note=None):
+    """A facilitator's decision about a person; `logged` decisions are told to DECISION_LISTENERS (the
+    moderation log, with `note(form)` as its note), in the same commit."""
     require_facilitator()
     person = db.get_or_404(User, user_id)
     form = form or EmptyForm()
@@ -84,7 +82,8 @@ def _decide(user_id: int, action, success: str, form=None, logged: ModerationAct
             flash(str(error), "error")
         else:
             if logged is not None:
-                log_action(logged, current_user, target_user=person, detail=note(form) if note else "")
+                for listener in DECISION_LISTENERS:
+                    listener(logged, current_user, person, note(form) if note else "")
             db.session.commit()
             flash(success.format(name=person.name), "success")
     else:
@@ -96,27 +95,27 @@ def _decide(user_id: int, action, success: str, form=None, logged: ModerationAct
 @bp.post("/<int:user_id>/approve")
 def approve(user_id):
     return _decide(user_id, lambda person, form: organizations.approve_applicant(person, by=current_user),
-                   "{name} is now a member.", logged=ModerationAction.approve)
+                   "{name} is now a member.", logged="approve")
 
 
 @bp.post("/<int:user_id>/decline")
 def decline(user_id):
     return _decide(user_id, lambda person, form: membership.decline_request(person, by=current_user,
                                                                             reason=form.reason.data or ""),
-                   "{name}'s request was declined.", form=DeclineForm(), logged=ModerationAction.decline,
+                   "{name}'s request was declined.", form=DeclineForm(), logged="decline",
                    note=lambda form: form.reason.data or "")
 
 
 @bp.post("/<int:user_id>/suspend")
 def suspend(user_id):
     return _decide(user_id, lambda person, form: membership.suspend_member(person, by=current_user),
-                   "{name} is suspended and signed out everywhere.", logged=ModerationAction.suspend)
+                   "{name} is suspended and signed out everywhere.", logged="suspend")
 
 
 @bp.post("/<int:user_id>/reinstate")
 def reinstate(user_id):
     return _decide(user_id, lambda person, form: membership.reinstate_member(person, by=current_user),
-                   "{name} is reinstated.", logged=ModerationAction.reinstate)
+                   "{name} is reinstated.", logged="reinstate")
 
 
 @bp.post("/<int:user_id>/role")
