@@ -52,7 +52,7 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CoP <no-reply@cop.example>")
-    # Links in e-mails sent outside a request (cron, CLI) start with this address.
+    # Every link in e-mails, calendar files and feeds starts with this address, never with the request's host.
     COP_BASE_URL = os.environ.get("COP_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}")
     # Other host names this site answers for in production (comma-separated), besides COP_BASE_URL's.
     COP_TRUSTED_HOSTS = [host.strip() for host in os.environ.get("COP_TRUSTED_HOSTS", "").split(",") if host.strip()]
