@@ -10,9 +10,9 @@ from cop.orgs.models import INDUSTRIES
 from cop.practices.models import PROGRAM_TYPES, STUDENT_LEVELS
 from cop.practices.services import SORTS
 
-# About 8,000 words: far beyond any practice written so far, and short enough that any text this long renders
+# About 4,000 words: well beyond any practice written so far, and short enough that any text this long renders
 # in well under a second (see cop/text.py).
-BODY_MAX_LENGTH = 50_000
+BODY_MAX_LENGTH = 25_000
 
 
 class MultiCheckboxField(SelectMultipleField):
