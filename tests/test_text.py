@@ -1,5 +1,6 @@
 """Markdown rendering: bounded work on hostile input, and ordinary Markdown exactly as Python-Markdown gives it."""
 
+import gc
 import time
 from pathlib import Path
 
@@ -65,12 +66,25 @@ def _hostile(n: int) -> dict[str, str]:
     }
 
 
+def _render_seconds(source: str, tries: int = 3) -> float:
+    """CPU seconds of one render, the best of a few tries: late in a long test session one render can take
+    several times its own cost (a full collection of everything the session holds, a busy machine), which
+    a super-linear input pays on every try."""
+    best = float("inf")
+    for _ in range(tries):
+        gc.collect()
+        started = time.thread_time()
+        render_markdown(source)
+        best = min(best, time.thread_time() - started)
+        if best < 1.0:
+            break
+    return best
+
+
 @pytest.mark.parametrize("name", list(_hostile(8)))
 def test_hostile_markdown_at_the_reply_limit_renders_within_a_second(name):
     source = _hostile(20_000)[name][:20_000]
-    started = time.thread_time()
-    render_markdown(source)
-    assert time.thread_time() - started < 1.0
+    assert _render_seconds(source) < 1.0
 
 
 @pytest.mark.parametrize("name", list(_hostile(8)))
@@ -78,9 +92,7 @@ def test_hostile_markdown_at_the_practice_limit_renders_within_a_second(name):
     from cop.practices.forms import BODY_MAX_LENGTH
 
     source = _hostile(BODY_MAX_LENGTH)[name][:BODY_MAX_LENGTH]
-    started = time.thread_time()
-    render_markdown(source)
-    assert time.thread_time() - started < 1.0
+    assert _render_seconds(source) < 1.0
 
 
 def test_stand_ins_are_shown_as_the_characters_they_replace():
