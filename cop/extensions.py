@@ -50,9 +50,10 @@ def _read_without_limits() -> bool:
     return not getattr(view, "limits_reads", False)
 
 
-def limit_reads(scope: str, member_setting: str, address_setting: str):
+def limit_reads(scope: str, member_setting: str, address_setting: str, free_when=None):
     """Decorate a view whose reads cost us (search, feeds): one limit per client address (the setting named
     `address_setting`) and one per member (`member_setting`), shared by every view with the same `scope`.
+    A request for which `free_when()` is true costs nothing and counts against neither (the empty search form).
 
     The member is the signed-in one, or for a private feed URL the owner of its token (the token is the
     key: the view looks the member up). Past either limit the answer is 429 with Retry-After.
@@ -67,15 +68,18 @@ def limit_reads(scope: str, member_setting: str, address_setting: str):
         token = (request.view_args or {}).get("token", "")
         return "feed:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
+    def free() -> bool:
+        return free_when is not None and free_when()
+
     def anonymous_without_token() -> bool:
-        return not current_user.is_authenticated and not (request.view_args or {}).get("token")
+        return free() or (not current_user.is_authenticated and not (request.view_args or {}).get("token"))
 
     def decorate(view):
         view.limits_reads = True  # read by _read_without_limits; functools.wraps carries it to the wrappers
         view = limiter.shared_limit(lambda: current_app.config[member_setting], scope=f"{scope}-member",
                                     key_func=member_key, exempt_when=anonymous_without_token)(view)
         return limiter.shared_limit(lambda: current_app.config[address_setting], scope=f"{scope}-address",
-                                    key_func=get_remote_address)(view)
+                                    key_func=get_remote_address, exempt_when=free)(view)
 
     return decorate
 

@@ -24,9 +24,10 @@ from tests.conftest import BACKENDS, PASSWORD, FormClient, empty_database
 
 VIEWERS = ["anonymous", "pending", "suspended", "author", "colleague", "other_org", "manager", "provider",
            "sponsor", "facilitator"]
-# Who warms the cache for each viewer X (by place in VIEWERS): X+1, X+2, X+4 and X+7 round the list, so
-# every viewer is X four times and Y four times on every page and state, against neighbours near and far.
-WARMER_OFFSETS = (1, 2, 4, 7)
+# Who warms the cache for each viewer X (by place in VIEWERS): X itself (a page that is the viewer's own is
+# served from the cache only to them), then X+1, X+2, X+4 and X+7 round the list, so every viewer is X four
+# times and Y four times on every page and state, against neighbours near and far.
+WARMER_OFFSETS = (0, 1, 2, 4, 7)
 PAIRS = [(VIEWERS[(i + k) % len(VIEWERS)], x) for i, x in enumerate(VIEWERS) for k in WARMER_OFFSETS]
 
 CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
@@ -86,6 +87,30 @@ SCENARIOS = {
         "tied to a practice now a draft": f"/discussions/{w['draft_thread']}",
         "merged away": f"/discussions/{w['merged']}",
         "missing": "/discussions/999999",
+    },
+    "home.index": lambda w: {"the member's home": "/"},
+    "events.detail": lambda w: {
+        "a visit whose host company used its seats, with a waitlist": f"/events/{w['visit']}",
+        "online, with a link for those going": f"/events/{w['online']}",
+        "a feedback session after the fact": f"/events/{w['session']}",
+        "cancelled": f"/events/{w['cancelled']}",
+        "missing": "/events/999999",
+    },
+    "events.calendar": lambda w: {
+        "this month": "/events/calendar",
+        "a later month": f"/events/calendar?month={w['later_month']}",
+        "a month that cannot be": "/events/calendar?month=2026-13",
+    },
+    "programs.compare": lambda w: {
+        "two programs side by side": "/programs/compare?" + "&".join(f"ids={i}" for i in w["program_ids"]),
+        "one ticked": f"/programs/compare?ids={w['program_ids'][0]}",
+        "peers like us": "/programs/compare",
+        "a missing program": f"/programs/compare?ids={w['program_ids'][0]}&ids=999999",
+    },
+    "search.index": lambda w: {
+        "the form": "/search/",
+        "the form with filters": "/search/?kind=practice&date_from=2026-13-01",
+        "a question": "/search/?q=mentors",
     },
 }
 
@@ -205,6 +230,7 @@ def _build(app) -> dict:
         name="Harbor Youth Apprenticeship", program_type="apprenticeship", student_level="high-school",
         stage=ProgramStage.running, summary="Two years on the shop floor.", is_paid=True, lessons="Private lessons.",
         practices=[published], private_fields={"pay", "lessons"}))
+    events = {**_events(people, company, provider), **_programs(people, elsewhere)}
     merged_away = thread("A duplicate question", by=other, kind=ThreadKind.question)
     db.session.flush()
     discussions.merge_thread(merged_away, open_thread, facilitator)
@@ -215,7 +241,61 @@ def _build(app) -> dict:
             "discussed": discussed.id, "draft": draft.id, "deleted": deleted.id, "unpublished": unpublished.id,
             "open": open_thread.id, "hidden": hidden.id, "locked": locked.id, "answered": answered.id,
             "question": question.id, "moderated": moderated.id, "practice_thread": practice_thread.id,
-            "draft_thread": draft_thread.id, "merged": merged_away.id}
+            "draft_thread": draft_thread.id, "merged": merged_away.id, **events}
+
+
+def _events(people: dict, company, provider) -> dict:
+    """Events in every state a page shows differently: seats a company has used up, a waitlist, a meeting
+    link for those going, a feedback session after the fact with one response, a cancellation."""
+    from datetime import timedelta
+
+    from cop.events import services as events
+    from cop.events.models import EventKind
+    from cop.extensions import utcnow
+
+    now = utcnow().replace(second=0, microsecond=0)
+    facilitator = people["facilitator"]
+
+    def event(title, kind, starts_in, host=None, **fields):
+        start = now + starts_in
+        return events.create_event(facilitator, kind=kind, title=title, starts_at=start,
+                                   ends_at=start + timedelta(hours=2), timezone="America/Chicago", host_org=host,
+                                   description=f"What **{title}** is about.", **fields)
+
+    visit = event("Shop floor visit", EventKind.site_visit, timedelta(days=6), host=company, capacity=3,
+                  per_org_cap=2, venue="Harbor Fabrication, Bay 4")
+    for who in ("author", "colleague", "other_org", "provider"):  # the company's seats, then the waitlist
+        events.rsvp(visit, people[who], acknowledged=True)
+    online = event("Apprenticeship budgets, online", EventKind.virtual, timedelta(days=9), capacity=40,
+                   meeting_url="https://meet.example.org/budgets")
+    events.rsvp(online, people["provider"])
+    session = event("Feedback on the welding pathway", EventKind.feedback_session, timedelta(days=1),
+                    host=provider, capacity=20)
+    for who in ("author", "other_org"):
+        events.rsvp(session, people[who])
+    session.starts_at, session.ends_at = now - timedelta(hours=3), now - timedelta(hours=1)
+    events.record_attendance(session, {events.find_rsvp(session, people["author"]).id})
+    rating = next(q for q in session.questions if q.kind.value == "rating")
+    events.submit_feedback(session, people["author"], scores={rating.id: 4}, texts={}, intents={})
+    cancelled = event("A roundtable called off", EventKind.roundtable, timedelta(days=3), capacity=12)
+    events.rsvp(cancelled, people["manager"])
+    events.cancel_event(cancelled, facilitator, "The room fell through.")
+    month = (now + timedelta(days=40)).strftime("%Y-%m")
+    return {"visit": visit.id, "online": online.id, "session": session.id, "cancelled": cancelled.id,
+            "later_month": month}
+
+
+def _programs(people: dict, elsewhere) -> dict:
+    """A second company's program beside the first's, and the ids of both."""
+    from cop.programs.models import Program, ProgramStage
+    from cop.programs.services import ProgramData, create_program
+
+    create_program(elsewhere, people["facilitator"], ProgramData(
+        name="Lakeside Nursing Shadow Days", program_type="job-shadow", student_level="high-school",
+        stage=ProgramStage.running, summary="A day on the ward.", is_paid=False, lessons="Lakeside's own notes.",
+        private_fields={"lessons"}))
+    db.session.flush()
+    return {"program_ids": [p for p in db.session.scalars(sa.select(Program.id).order_by(Program.id))]}
 
 
 def _seen(app, client, url: str, cache: bool) -> tuple:

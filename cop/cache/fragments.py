@@ -15,6 +15,7 @@ whose context holds a value this module cannot key is rendered afresh.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -115,6 +116,13 @@ def _caching() -> bool:
 def query_args() -> tuple:
     """The request's query arguments as part of a key: every one of them, in a fixed order."""
     return tuple(sorted(request.args.items(multi=True)))
+
+
+def this_minute() -> int:
+    """A key part for pages that change with the clock as well as with the data (what is still upcoming,
+    whether RSVPs have closed, which day is today): keyed by the minute, such a page is never more than a
+    minute behind the clock."""
+    return int(time.time() // 60)
 
 
 def store() -> FragmentStore:

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from cop.auth import public
 from cop.auth import services as membership
+from cop.cache import fragments
 from cop.events import bp, services
 from cop.events.calendars import build_calendar, event_ics
 from cop.events.exports import attendees_csv, scorecard_csv
@@ -110,8 +111,17 @@ def mine():
 
 
 @bp.get("/calendar")
+@fragments.cached_page
 def calendar():
     """A month grid in the viewer's time zone."""
+    # Every signed-in member sees every event (the sign-in gate has decided). The page marks the viewer's
+    # own RSVPs and offers "new event" by role, so it is the viewer's own; "today" moves it with the clock.
+    key = ("calendar", current_user.id, viewer_zone_name(), fragments.query_args(), fragments.this_minute())
+    title, main = fragments.cached_titled(key, _calendar_main)
+    return fragments.page(title, main)
+
+
+def _calendar_main() -> tuple[str, str]:
     tz_name = viewer_zone_name()
     local = zone(tz_name)
     today = utcnow().astimezone(local).date()
@@ -138,24 +148,35 @@ def calendar():
     following = (first_of_month + timedelta(days=32)).strftime("%Y-%m")
     # The agenda (narrow screens) lists this month's days that have events, in order.
     agenda = [(day, days[day]) for day in sorted(days) if day.month == month]
-    return render_template("events/calendar.html", weeks=weeks, days=days, agenda=agenda, month=first_of_month,
-                           today=today, previous=previous, following=following, tz_name=tz_name, local=local,
-                           tab="calendar", mine=my_rsvps([e.id for e in events]),
-                           can_create=services.can_create_event(current_user))
+    return f"{first_of_month.strftime('%B %Y')} · Events", render_template(
+        "events/_calendar_main.html", weeks=weeks, days=days, agenda=agenda, month=first_of_month, today=today,
+        previous=previous, following=following, tz_name=tz_name, local=local, tab="calendar",
+        mine=my_rsvps([e.id for e in events]), can_create=services.can_create_event(current_user))
 
 
 # One event
 
 @bp.get("/<int:event_id>")
+@fragments.cached_page
 def detail(event_id):
-    event = get_event_or_404(event_id)
+    # Every signed-in member sees every event: what is left to decide is that this one exists.
+    title = db.session.scalar(sa.select(Event.title).where(Event.id == event_id))
+    if title is None or not getattr(current_user, "is_active", False):
+        abort(404)
+    # The page is the viewer's own (their RSVP, their organization's seats, what they may run) and moves
+    # with the clock (RSVPs and feedback open and close).
+    key = ("event", event_id, current_user.id, viewer_zone_name(), fragments.this_minute())
+    return fragments.page(title, fragments.cached(key, lambda: _detail_main(get_event_or_404(event_id))))
+
+
+def _detail_main(event: Event) -> str:
     record = services.find_rsvp(event, current_user)
     position = services.waitlist_position(record) if record and record.status is RsvpStatus.waitlisted else None
     response = None
     if event.is_feedback_session and record is not None:
         response = services.find_response(event, current_user)
     return render_template(
-        "events/detail.html", event=event, rsvp=record, position=position, response=response,
+        "events/_detail_main.html", event=event, rsvp=record, position=position, response=response,
         org_seats=services.organization_seats(event, current_user.organization_id),
         rsvp_form=rsvp_form(event), button_form=EmptyForm(), cancel_form=CancelEventForm(),
         can_manage=event.can_manage(current_user),

@@ -285,6 +285,14 @@ def programs_of(organization_id: int | None, profile: bool = False) -> list[Prog
     return db.session.scalars((with_profile_data if profile else with_list_data)(query)).unique().all()
 
 
+def visible_program_ids(ids, viewer) -> set[int]:
+    """Which of these program ids `viewer` may see, without loading the programs."""
+    if not ids:
+        return set()
+    return set(db.session.scalars(visible_programs(viewer).with_only_columns(Program.id)
+                                  .where(Program.id.in_(list(ids)))))
+
+
 def programs_by_ids(ids, viewer) -> list[Program]:
     """The programs with these ids that `viewer` may see, in the order asked for."""
     ids = list(dict.fromkeys(int(i) for i in ids))

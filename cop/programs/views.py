@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from cop.cache import fragments
 from cop.discussions import services as discussions
 from cop.extensions import db, post_limit, utcnow
 from cop.forms import EmptyForm
@@ -197,15 +198,28 @@ def delete(program_id):
 
 
 @bp.get("/compare")
+@fragments.cached_page
 def compare():
     """Two to six programs side by side. Otherwise a page to choose them, starting from peers like the
     viewer's organization (or the filters' matches); the ticked choice stays in the URL."""
-    programs, filters = _selection()
+    if "ids" in request.args:
+        ids = set(request.args.getlist("ids", type=int))
+        if services.visible_program_ids(ids, current_user) != ids:
+            abort(404)
+    # What the viewer may see is decided; the page also marks their own organization's programs and lists
+    # their peers, so it is the viewer's own.
+    key = ("compare", current_user.id, fragments.query_args())
+    title, main = fragments.cached_titled(key, lambda: _compare_main(*_selection()))
+    return fragments.page(title, main)
+
+
+def _compare_main(programs: list[Program], filters) -> tuple[str, str]:
     chosen = "ids" in request.args
     if chosen and MIN_COMPARE <= len(programs) <= MAX_COMPARE:
         own_ids = {p.id for p in programs if p.organization_id == current_user.organization_id}
-        return render_template("programs/compare.html", programs=programs, own_ids=own_ids,
-                               rows=services.comparison(programs, current_user), ids=[p.id for p in programs])
+        return "Compare programs", render_template(
+            "programs/_compare_main.html", programs=programs, own_ids=own_ids,
+            rows=services.comparison(programs, current_user), ids=[p.id for p in programs])
     if chosen:
         problem = (f"You ticked {len(programs)}. " if programs else "") + (
             "Choose at least two programs to compare side by side." if len(programs) < MIN_COMPARE else
@@ -221,10 +235,11 @@ def compare():
     extra = [p for p in programs if p.id not in listed] if chosen else []
     listed |= {p.id for p in extra}
     peers = [p for p in candidates if p.id not in listed]
-    return render_template("programs/compare_choose.html", own=own, chosen_extra=extra, peers=peers,
-                           ticked={p.id for p in programs} if chosen else set(), problem=problem,
-                           filters=filters if filters is not None and not filters.is_empty else None,
-                           minimum=MIN_COMPARE, maximum=MAX_COMPARE)
+    return "Choose programs to compare", render_template(
+        "programs/_compare_choose_main.html", own=own, chosen_extra=extra, peers=peers,
+        ticked={p.id for p in programs} if chosen else set(), problem=problem,
+        filters=filters if filters is not None and not filters.is_empty else None,
+        minimum=MIN_COMPARE, maximum=MAX_COMPARE)
 
 
 @bp.get("/compare/print")

@@ -5,6 +5,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from cop.cache import fragments
 from cop.extensions import db, limit_reads
 from cop.orgs.models import Organization
 from cop.practices.models import PROGRAM_TYPES, Topic
@@ -15,6 +16,11 @@ from cop.search.forms import SearchForm
 PER_PAGE = 10
 REBUILDING = "Search is being rebuilt, try again in a minute."
 RETRY_AFTER = {"Retry-After": str(engine.RETRY_AFTER_SECONDS)}
+
+
+def _asked() -> bool:
+    """Whether the request asks a question: the form alone costs no search."""
+    return bool((request.args.get("q") or "").strip())
 
 
 def _day(value) -> int | None:
@@ -36,8 +42,20 @@ def _facet_labels(facets: dict) -> dict[str, dict[str, str]]:
 
 
 @bp.get("/")
-@limit_reads("search", member_setting="COP_SEARCH_LIMIT", address_setting="COP_SEARCH_ADDRESS_LIMIT")
+@limit_reads("search", member_setting="COP_SEARCH_LIMIT", address_setting="COP_SEARCH_ADDRESS_LIMIT",
+             free_when=lambda: not _asked())
+@fragments.cached_page
 def index():
+    # Every signed-in member may search (the sign-in gate has decided). The form before a question is the
+    # same for everyone, by its arguments (the filters it carries); answers are never cached, as the index
+    # moves on its own clock.
+    if not _asked():
+        return fragments.page("Search", fragments.cached(("search-form", fragments.query_args()), _main))
+    return _main(answered=True)
+
+
+def _main(answered: bool = False):
+    """The search page's main part, or with `answered` the whole page with the results."""
     form = SearchForm(request.args)
     form.validate()
     text = (form.q.data or "").strip()
@@ -54,22 +72,27 @@ def index():
     filters = {name: (getattr(form, name).data or "").strip() for name in ("topic", "industry", "program_type",
                                                                          "organization")}
     results = engine.Results()
-    if text:
-        engine.catch_up(current_app)
-        try:
-            results = engine.search(current_app, text, kinds=[kind] if kind else None, filters=filters,
-                                    day_from=day_from, day_to=day_to,
-                                    sort="newest" if form.sort.data == "newest" else "relevance",
-                                    page=page, per_page=PER_PAGE)
-        except engine.IndexRebuilding:
-            # 503 with Retry-After: browsers show the page, proxies and crawlers keep nothing and come back.
-            return render_template("search/index.html", form=form, text="", results=results, entries=[],
-                                   page=page, per_page=PER_PAGE, message=REBUILDING, kind=kind, filters=filters,
-                                   labels=_facet_labels({}), kinds=KINDS), 503, RETRY_AFTER
-    entries = _entries(results)
-    return render_template("search/index.html", form=form, text=text, results=results, entries=entries,
-                           page=page, per_page=PER_PAGE, message=message or results.message, kind=kind,
-                           filters=filters, labels=_facet_labels(results.facets), kinds=KINDS)
+    if not answered:
+        return render_template("search/_index_main.html", form=form, text="", results=results, entries=[],
+                               page=page, per_page=PER_PAGE, message=message, kind=kind, filters=filters,
+                               labels=_facet_labels({}), kinds=KINDS)
+    engine.catch_up(current_app)
+    try:
+        results = engine.search(current_app, text, kinds=[kind] if kind else None, filters=filters,
+                                day_from=day_from, day_to=day_to,
+                                sort="newest" if form.sort.data == "newest" else "relevance",
+                                page=page, per_page=PER_PAGE)
+    except engine.IndexRebuilding:
+        # 503 with Retry-After: browsers show the page, proxies and crawlers keep nothing and come back.
+        main = render_template("search/_index_main.html", form=form, text="", results=results, entries=[],
+                               page=page, per_page=PER_PAGE, message=REBUILDING, kind=kind, filters=filters,
+                               labels=_facet_labels({}), kinds=KINDS)
+        return fragments.page("Search", main), 503, RETRY_AFTER
+    main = render_template("search/_index_main.html", form=form, text=text, results=results,
+                           entries=_entries(results), page=page, per_page=PER_PAGE,
+                           message=message or results.message, kind=kind, filters=filters,
+                           labels=_facet_labels(results.facets), kinds=KINDS)
+    return fragments.page(f"Search: {text}", main)
 
 
 def _entries(results) -> list[dict]:
