@@ -366,6 +366,38 @@ def test_a_members_private_feed_address_stays_on_their_own_page(app, login, make
     assert "secret-feed-token-of-fay" not in page and "Get your private feed address" in page
 
 
+def reference_fill(html: str, resolve, viewer_id=None, token: str = "TOKEN") -> str:
+    """The placeholders' meaning, spelled out as one walk (the oracle the plans are held to): each
+    placeholder is what `resolve` gives (None keeps it, the CSRF token by default), an `own` block stays for
+    its owner alone and an `other` block for everyone but them, each up to the first end marker of its kind;
+    without a viewer no `own` block stays."""
+    parts = html.split(fragments.MARK)
+    out, skip_to = [parts[0]], None
+    for part in parts[1:]:
+        name, _, rest = part.partition("-->")
+        if skip_to is not None:
+            if name == skip_to:
+                skip_to = None
+                out.append(rest)
+            continue
+        kind, _, owner = name.partition(":")
+        if kind in ("own", "other") and owner.isdigit():
+            if (kind == "own") != (viewer_id is not None and int(owner) == viewer_id):
+                skip_to = "/" + kind
+            else:
+                out.append(rest)
+            continue
+        if name in ("/own", "/other"):
+            out.append(rest)
+            continue
+        value = resolve(name)
+        if value is None and name == "csrf":
+            value = token
+        out.append(fragments.MARK + name + "-->" if value is None else value)
+        out.append(rest)
+    return "".join(out)
+
+
 def _page_with_blocks() -> str:
     """Replies by members 1, 2 and 3 with the blocks a thread page has (helpful buttons for everyone but the
     author, edit buttons for the author), and the awkward cases: an own block inside another member's other
@@ -385,7 +417,7 @@ def _page_with_blocks() -> str:
             f'{others_inside_own}{reply(12, 3)}</ol><form>{slot("csrf")}</form>')
 
 
-def test_a_planned_fill_gives_what_the_walk_gives_for_every_viewer(app):
+def test_a_fill_gives_what_the_placeholders_mean_for_every_viewer(app):
     defaults = {"pressed": "false", "new": ""}
 
     def walked(html, viewer_id, values):
@@ -394,7 +426,7 @@ def test_a_planned_fill_gives_what_the_walk_gives_for_every_viewer(app):
                 return values[name]
             return defaults.get(name.partition(":")[0])
 
-        return fragments.fill(html, resolve, viewer_id)
+        return reference_fill(html, resolve, viewer_id, token=fragments._csrf_token())
 
     html = _page_with_blocks()
     stored = fragments.Fragment(html)
@@ -405,6 +437,8 @@ def test_a_planned_fill_gives_what_the_walk_gives_for_every_viewer(app):
                 assert fragments.fill_planned(stored, viewer_id, defaults, values) == page
                 assert fragments.fill_planned(stored, viewer_id, defaults, values) == page  # from the stored plan
                 assert fragments.fill_planned(html, viewer_id, defaults, values) == page  # a plain string
+                assert fragments.fill(stored, lambda name: values.get(name, defaults.get(name.partition(":")[0])),
+                                      viewer_id) == page
         assert len(set(pages.values())) == 4  # each owner sees a page of their own
         # Without a viewer nobody's own controls show: the page of a member who owns no block.
         assert pages[None] == pages[4]
@@ -417,7 +451,7 @@ def test_a_planned_fill_gives_what_the_walk_gives_for_every_viewer(app):
 def test_a_thread_page_is_filled_as_the_walk_filled_it(app):
     from types import SimpleNamespace
 
-    from cop.discussions import services as discussions
+    from cop.discussions import pages as discussions
 
     def walked(html, user, state):
         # How the page was filled before it had a plan: every placeholder asked in turn.
@@ -433,7 +467,7 @@ def test_a_thread_page_is_filled_as_the_walk_filled_it(app):
                 return discussions._NEW_BADGE if fresh else ""
             return None
 
-        return fragments.fill(html, resolve, viewer_id=user.id)
+        return reference_fill(html, resolve, user.id, token=fragments._csrf_token())
 
     html = fragments.Fragment(_page_with_blocks())
     moment = datetime(1970, 1, 1, tzinfo=timezone.utc)

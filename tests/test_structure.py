@@ -108,3 +108,20 @@ def test_no_package_imports_another_packages_views():
                 if names[:1] == ["cop"] and names[2:3] == ["views"] and names[1] != package:
                     wrong.append(f"{path.relative_to(COP.parent)}:{node.lineno} imports {'.'.join(names[:3])}")
     assert not wrong, "\n".join(dict.fromkeys(wrong))
+
+
+def test_services_hold_rules_and_leave_pages_to_pages():
+    """Filling a cached page for one member (placeholders, marks, buttons) lives in a package's `pages.py`;
+    its services never touch the page cache."""
+    wrong = []
+    for path in sorted(COP.glob("*/services.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(module.startswith("cop.cache.fragments") for module in modules):
+                wrong.append(f"{path.relative_to(COP.parent)}:{node.lineno}")
+    assert not wrong, "services that fill pages: " + ", ".join(wrong)

@@ -139,8 +139,8 @@ def content_version() -> int:
 
 
 class Fragment(str):
-    """Stored HTML that remembers where its placeholders are, so that filling it on every request is a
-    walk over those, not a new scan of the page; and, for the pages that use one, its `Plan`."""
+    """Stored HTML that remembers where its placeholders are and its `Plan`s, so that filling it on every
+    request is a few steps, not a new scan of the page."""
 
     parsed: tuple[list[str], list[str]] | None = None
     plans: dict | None = None
@@ -175,42 +175,25 @@ _END = "-->"
 
 
 def fill(html: str, resolve: Callable[[str], str | None], viewer_id: int | None = None) -> str:
-    """One pass over a stored fragment: each placeholder becomes what `resolve` gives for its name (None
-    keeps it for a later pass); the own/other blocks are kept or dropped for the member `viewer_id`.
+    """A stored fragment with each placeholder as `resolve` gives it for its name (None keeps it for a
+    later pass), and the own/other blocks kept or dropped for the member `viewer_id`, from the fragment's
+    `Plan` (the one way fragments are filled).
 
     Without a viewer it fails closed: every `own` block is dropped (nobody's own controls go to an
-    unknown reader) and every `other` block is kept, as for a member who owns none of them.
-
-    A split and a loop over the markers: on a 50-reply thread, regular expressions matching lazily across
-    each block cost over a millisecond a page."""
+    unknown reader) and every `other` block is kept, as for a member who owns none of them."""
     if getattr(html, "parsed", None) is None and MARK not in html:
         return html
-    chunks, names = _parsed(html)
-    out = [chunks[0]]
-    skip_to = None
-    token = None
-    for name, rest in zip(names, chunks[1:]):
-        if skip_to is not None:
-            if name == skip_to:
-                skip_to = None
-                out.append(rest)
-            continue
-        kind, _, owner = name.partition(":")
-        if kind in ("own", "other") and owner.isdigit():
-            if (kind == "own") != (viewer_id is not None and int(owner) == viewer_id):
-                skip_to = "/" + kind
-            else:
-                out.append(rest)
-            continue
-        if name in ("/own", "/other"):
-            out.append(rest)
-            continue
-        value = resolve(name)
-        if value is None and name == "csrf":
-            value = token = token or _csrf_token()
-        out.append(MARK + name + _END if value is None else value)
-        out.append(rest)
-    return "".join(out)
+    plan = planned(html, {})
+    values = {}
+    for kind, names in plan.names.items():
+        for name in names:
+            if not _is_block_marker(kind, name) and (value := resolve(name)) is not None:
+                values[name] = value
+    return plan.fill(viewer_id, values)
+
+
+def _is_block_marker(kind: str, name: str) -> bool:
+    return name in ("/own", "/other") or (kind in ("own", "other") and name.partition(":")[2].isdigit())
 
 
 _signed_tokens: OrderedDict[str, str] = OrderedDict()
@@ -260,8 +243,8 @@ class Plan:
 
     Filling it for a member is a copy of `parts`, an assignment per value that is not the default, their
     own blocks and a join: on a 50-reply thread that is a few dozen steps instead of a walk over some 500
-    placeholders. The blocks come from `only_for` and `except_for`, so each one ends at the first end
-    marker of its kind, as `fill` ends it."""
+    placeholders. The blocks come from `only_for` and `except_for`; each one ends at the first end marker
+    of its kind."""
 
     parts: list[str]
     defaults: dict[str, str]
@@ -276,8 +259,9 @@ class Plan:
     memo: dict = field(default_factory=dict)
     """What a caller works out once per plan (the fields of a page's names, say), kept as long as it is."""
 
-    def fill(self, viewer_id: int, values: dict[str, str]) -> str:
-        """What `fill` gives for this member, with `values` by name and the plan's defaults by kind."""
+    def fill(self, viewer_id: int | None, values: dict[str, str]) -> str:
+        """The page for this member (None: a member who owns no block), with `values` by name and the
+        plan's defaults by kind."""
         out = self.parts.copy()
         positions = self.positions
         for name, value in values.items():
@@ -324,9 +308,7 @@ def fill_planned(html: str, viewer_id: int | None, defaults: dict[str, str], val
     """The same as `fill(html, resolve, viewer_id)` where `resolve` gives `values[name]`, else the default
     for the name's kind, else None, at a fraction of its cost on a page with many placeholders.
 
-    With no viewer the walk decides, failing closed (no `own` block is kept)."""
-    if viewer_id is None:
-        return fill(html, _resolver(values, defaults))
+    With no viewer it fails closed, as `fill` does (no `own` block is kept)."""
     return planned(html, defaults).fill(viewer_id, values)
 
 
@@ -344,7 +326,8 @@ def _resolver(values: dict[str, str], defaults: dict[str, str],
 
 
 def _plan(html: str, defaults: dict[str, str]) -> Plan:
-    # The walk `fill` takes for a member who owns no block, noting where another member's walk would differ.
+    # One walk over the placeholders, as for a member who owns no block, noting where another member's
+    # page differs.
     chunks, names = _parsed(html)
     parts = [chunks[0]]
     positions: dict[str, list[int]] = {}

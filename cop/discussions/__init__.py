@@ -7,10 +7,10 @@ bp = Blueprint("discussions", __name__)
 
 
 def init_app(app):
-    from cop.discussions import sections, services
+    from cop.discussions import pages, sections
 
     sections.register()
-    app.add_template_filter(services.micros, "micros")
+    app.add_template_filter(pages.micros, "micros")
 
 
 from cop.discussions import views  # noqa: E402,F401

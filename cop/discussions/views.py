@@ -11,7 +11,7 @@ from cop.auth import public
 from cop.auth import services as membership
 from cop.auth.models import User
 from cop.cache import fragments
-from cop.discussions import bp, services
+from cop.discussions import bp, pages, services
 from cop.discussions.forms import (EditReplyForm, EditThreadForm, FlagForm, MergeForm, ModerationNoteForm, MoveForm,
                                    ReplyForm, ThreadForm)
 from cop.discussions.models import Flag, FlagReason, ModerationLogEntry, PostRevision, Reply, Thread, ThreadKind
@@ -20,7 +20,7 @@ from cop.forms import EmptyForm, database_int
 from cop.links import external_url
 from cop.notifications import services as notifications
 from cop.practices.models import Practice, PracticeStatus
-from cop.practices.services import PageState, page_state
+from cop.practices.pages import PageState, page_state
 from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 25
@@ -92,7 +92,7 @@ def _thread_list(slug: str | None):
     show = request.args.get("show", "latest")
     show = show if show in TABS else "latest"
     practice = _listed_practice_or_404()
-    following = services.follow_state(current_user, category_slug=slug,
+    following = pages.follow_state(current_user, category_slug=slug,
                                       practice_id=practice.id if practice else None)
 
     def render() -> tuple[str, str]:
@@ -102,7 +102,7 @@ def _thread_list(slug: str | None):
         title, main = render()
     else:
         title, main = fragments.cached_titled(_thread_list_key(slug, practice, following), render)
-    return fragments.page(title, services.fill_unread_marks(main, current_user, feed=_feed_note()))
+    return fragments.page(title, pages.fill_unread_marks(main, current_user, feed=_feed_note()))
 
 
 def _listed_practice_or_404() -> PageState | None:
@@ -178,7 +178,7 @@ def _render_thread_list(slug, show, listed: PageState | None, following) -> tupl
 @bp.get("/<int:thread_id>")
 @fragments.cached_page
 def detail(thread_id):
-    state = services.thread_state(thread_id, current_user)
+    state = pages.thread_state(thread_id, current_user)
     if state is None or not state.visible_to(current_user):
         abort(404)
     if state.merged_into_id:
@@ -193,13 +193,13 @@ def detail(thread_id):
         if state.unread_notifications:
             notifications.mark_read_where(current_user, services.thread_notifications_by_id(thread_id))
     title, main = fragments.cached_titled(_thread_key(state), lambda: _render_thread(thread_id, state.following))
-    html = fragments.page(title, services.personalize_thread(main, current_user, state))
+    html = fragments.page(title, pages.personalize_thread(main, current_user, state))
     if marking:
         db.session.commit()
     return html
 
 
-def _thread_key(state: services.ThreadState) -> tuple:
+def _thread_key(state: pages.ThreadState) -> tuple:
     """A thread page, for a viewer already allowed to see it: the same for every member of a role (the
     moderation controls, replying to a locked thread) in a time zone, page and follow state; their own
     controls, helpful marks and "New" badges are filled in per member."""

@@ -16,7 +16,7 @@ from cop.extensions import begin_write, db, limit_reads, utcnow
 from cop.forms import EmptyForm
 from cop.links import external_url
 from cop.orgs.models import Organization
-from cop.practices import DETAIL_SECTIONS, bp, services, viewcounts
+from cop.practices import DETAIL_SECTIONS, bp, pages, services, viewcounts
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
 from cop.practices.models import RESTORE_WINDOW, Attachment, Bookmark, Practice, PracticeRevision, Topic
 from cop.text import render_markdown, viewer_zone_name
@@ -98,7 +98,7 @@ def _library_main() -> str:
 @bp.get("/<int:practice_id>")
 @fragments.cached_page
 def detail(practice_id):
-    state = services.page_state(practice_id, current_user)
+    state = pages.page_state(practice_id, current_user)
     if state is None or not state.can_view(current_user):
         abort(404)
     if state.is_published:
@@ -120,14 +120,14 @@ def detail(practice_id):
     return response
 
 
-def _practice_key(state: services.PageState) -> tuple:
+def _practice_key(state: pages.PageState) -> tuple:
     """A published practice's page, for a viewer already allowed to see it: it varies by what the viewer
     may do with it (edit, as author, manager of its organization or facilitator), their marks and follows,
     the page asked for and their time zone."""
     return ("practice", state.id, viewer_zone_name(), fragments.query_args(), state.viewer_key(current_user))
 
 
-def _detail_main(state: services.PageState) -> str:
+def _detail_main(state: pages.PageState) -> str:
     practice = get_practice_or_404(state.id)
     sections = [section for make in DETAIL_SECTIONS if (section := make(practice, current_user))]
     return render_template("practices/_detail_main.html", practice=practice, marked=state.marked, saved=state.saved,
