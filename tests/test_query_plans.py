@@ -176,10 +176,11 @@ def scale(tmp_path_factory):
 
 
 def _pages(ids: dict) -> dict[str, str]:
-    """Every list a member opens, by name: the library with each sort and filter, topics, discussions,
+    """Every list a member opens, by name: home, the library with each sort and filter, topics, discussions,
     events, people, organizations and notifications."""
     library = "/practices/"
     return {
+        "home": "/",
         "library, newest": library,
         "library, most helpful": f"{library}?sort=helpful",
         "library, most discussed": f"{library}?sort=discussed",

@@ -115,6 +115,7 @@ class Thread(db.Model):
     __tablename__ = "threads"
     __table_args__ = (
         _listing_index("ix_threads_latest", "is_pinned", "last_activity_at", "id"),
+        _listing_index("ix_threads_activity", "last_activity_at", "id"),  # pins aside: home's latest
         _listing_index("ix_threads_newest", "created_at", "id"),
         _listing_index("ix_threads_category_latest", "category_id", "is_pinned", "last_activity_at", "id"),
         _listing_index("ix_threads_category_newest", "category_id", "created_at", "id"),
