@@ -31,6 +31,10 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+# Execution option for a write no cached page shows, or shows late (a view counter, a session token): it
+# retires no cached page (see cop.cache.versions, which reads it).
+CACHE_NEUTRAL = "cop_cache_neutral"
+
 
 def init_limiter(app) -> None:
     """Rate limits are declared on the views they guard: form posts (sign-in, reset, posting) and the reads

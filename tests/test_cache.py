@@ -32,7 +32,7 @@ def store(app):
     return app.extensions["cop_fragments"]
 
 
-def test_commits_that_change_content_move_the_version_and_others_do_not(app, ctx, member):
+def test_commits_that_change_content_move_the_version_and_others_do_not(app, ctx, member, facilitator):
     start = versions.current()
 
     db.session.rollback()
@@ -60,6 +60,18 @@ def test_commits_that_change_content_move_the_version_and_others_do_not(app, ctx
     db.session.commit()
     assert versions.current() == settled
     assert db.session.get(Practice, practice.id).view_count == 3
+
+    # Nor does ending someone's sessions (every sign-out does), unless something shown changes with it.
+    from cop.auth.services import end_all_sessions, suspend_member
+
+    person = db.session.merge(member)
+    token = person.session_token
+    end_all_sessions(person)
+    db.session.commit()
+    assert versions.current() == settled and db.session.get(type(person), person.id).session_token != token
+    suspend_member(person, db.session.merge(facilitator))
+    db.session.commit()
+    assert versions.current() > settled
 
 
 def test_the_store_keeps_the_most_recently_used_within_its_byte_budget():

@@ -4,13 +4,14 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from cop.auth.models import (Invitation, MemberStatus, Role, User, hash_token, new_session_token,
                              normalize_email)
-from cop.extensions import db, utcnow
+from cop.extensions import CACHE_NEUTRAL, db, utcnow
 from cop.links import external_url
 from cop.mail import send_mail
 
@@ -47,8 +48,17 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def end_all_sessions(user: User) -> None:
-    """A new session token invalidates every session and remember-me cookie this person holds."""
-    user.session_token = new_session_token()
+    """A new session token invalidates every session and remember-me cookie this person holds.
+
+    No page shows the token, so writing it retires no cached page (a sign-out is a frequent write); what
+    else changes with it (a password, a suspension) is written as usual."""
+    token = new_session_token()
+    if user.id is not None:
+        db.session.execute(sa.update(User).where(User.id == user.id).values(session_token=token)
+                           .execution_options(**{CACHE_NEUTRAL: True}))
+        so.attributes.set_committed_value(user, "session_token", token)
+    else:
+        user.session_token = token
 
 
 def facilitators() -> list[User]:

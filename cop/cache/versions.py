@@ -10,11 +10,10 @@ import re
 
 import sqlalchemy as sa
 
-from cop.extensions import db
+from cop.extensions import CACHE_NEUTRAL, db
 
 CHANGED = "cop_content_changed"
-# Execution option for writes that pages may show late (a view counter): they do not invalidate caches.
-NEUTRAL = "cop_cache_neutral"
+NEUTRAL = CACHE_NEUTRAL
 
 # Tables whose writes never change a cached fragment: bookkeeping, mail, and per-member state that pages
 # fill in per request (notification counts, read marks).
