@@ -42,6 +42,7 @@ from cop.discussions import services as talk
 from cop.discussions.models import ThreadKind
 from cop.events import services as events
 from cop.events.models import EventKind
+from cop.events.recurrence import Repeat
 from cop.extensions import db, limiter, utcnow
 from cop.notifications import services as notices
 from cop.orgs.models import OrgKind
@@ -133,6 +134,9 @@ def build_world(app, folder: Path) -> World:
                                       timezone="America/Chicago", capacity=10, host_org=provider_org,
                                       address="12 College Way")
         events.rsvp(session, member)
+        series = events.create_series(facilitator, Repeat("weekly", (starts + timedelta(days=21)).date()),
+                                      kind=EventKind.roundtable, title="Monthly roundtable", starts_at=starts,
+                                      ends_at=starts + timedelta(hours=1), timezone="America/Chicago", capacity=20)
         session.starts_at = utcnow().replace(second=0, microsecond=0) - timedelta(days=1)
         session.ends_at = session.starts_at + timedelta(hours=2)
         program = programs.create_program(company, manager, programs.ProgramData(
@@ -150,6 +154,7 @@ def build_world(app, folder: Path) -> World:
             company_slug=company.slug, topic_slug=topic.slug, competency_slug=competency.slug,
             category_slug=category.slug, practice_id=practice.id, attachment_id=attachment.id,
             thread_id=thread.id, reply_id=reply.id, event_id=event.id, feedback_event_id=session.id,
+            series_id=series.id, series_event_id=series.events[0].id,
             rsvp_id=rsvp.id, program_id=program.id,
             notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,
@@ -234,6 +239,7 @@ USER_IDS = {"members.approve": "pending_id", "members.decline": "pending_id", "m
 EVENT_IDS = {name: "feedback_event_id" for name in ["events.feedback", "events.questions", "events.response",
                                                      "events.scorecard", "events.scorecard_export",
                                                      "events.remind_feedback"]}
+EVENT_IDS["events.rsvp_series"] = "series_event_id"
 TOKENS = {"auth.accept_invitation": "invitation_token", "auth.reset_password": "reset_token",
           "notifications.unsubscribe": "unsubscribe_token"}
 

@@ -68,7 +68,15 @@ def test_the_seeded_network_is_the_one_in_the_data_files(app, runner):
         assert set(db.session.scalars(sa.select(Thread.title))) == {t["title"] for t in read_data("threads")}
         assert set(db.session.scalars(sa.select(Program.name))) == {p["name"] for p in read_data("programs")}
         assert set(db.session.scalars(sa.select(Event.title))) == (
-            {e["title"] for e in events["events"]} | {events["feedback_session"]["title"]})
+            {e["title"] for e in events["events"]} | {events["feedback_session"]["title"]}
+            | {s["title"] for s in events["series"]})
+        # The monthly roundtable is one series: its next dates a month apart, on the same weekday.
+        from cop.events.models import EventSeries
+
+        series = db.session.scalar(sa.select(EventSeries))
+        dates = [e.starts_at for e in series.events]
+        assert len(dates) >= 6 and len({d.weekday() for d in dates[:3]}) == 1
+        assert all(27 <= (b - a).days <= 36 for a, b in zip(dates, dates[1:]))
 
 
 def test_the_demo_has_a_year_of_reading_not_zero_views(app, runner):

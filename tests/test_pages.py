@@ -39,14 +39,16 @@ def _main_paths() -> list[str]:
         .group_by(PracticeRevision.practice_id).having(sa.func.count() > 1).order_by(PracticeRevision.practice_id))
     thread_id = db.session.scalar(sa.select(Thread.id).where(Thread.hidden_at.is_(None), Thread.merged_into_id.is_(None))
                                   .order_by(Thread.reply_count.desc(), Thread.id))
-    event_id = db.session.scalar(sa.select(Event.id).order_by(Event.starts_at.desc()))
+    event_id = db.session.scalar(sa.select(Event.id).where(Event.series_id.is_(None)).order_by(Event.starts_at.desc()))
+    series_event_id = db.session.scalar(sa.select(Event.id).where(Event.series_id.is_not(None))
+                                        .order_by(Event.starts_at))
     program_ids = db.session.scalars(sa.select(Program.id).order_by(Program.id).limit(2)).all()
     org_slug = db.session.scalar(sa.select(Organization.slug).order_by(Organization.id))
     member_id = db.session.scalar(sa.select(User.id).where(User.email == DEMO_MEMBER))
-    assert practice_id and thread_id and event_id and len(program_ids) == 2 and org_slug
+    assert practice_id and thread_id and event_id and series_event_id and len(program_ids) == 2 and org_slug
     return ["/", "/practices/", f"/practices/{practice_id}", f"/practices/{practice_id}/history",
             f"/practices/{practice_id}/history/compare?from=1&to=2", "/discussions/", f"/discussions/{thread_id}",
-            "/events/", f"/events/{event_id}", "/events/calendar", "/programs/",
+            "/events/", f"/events/{event_id}", f"/events/{series_event_id}", "/events/calendar", "/programs/",
             "/programs/compare?" + "&".join(f"ids={i}" for i in program_ids), f"/programs/{program_ids[0]}",
             "/search/?q=internship", "/members/", "/orgs/", f"/orgs/{org_slug}", "/notifications/",
             "/notifications/settings", "/auth/settings",

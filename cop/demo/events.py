@@ -15,6 +15,7 @@ ZONE = "America/Chicago"
 _DATA = read_data("events")
 EVENTS = _DATA["events"]
 BEACON_SESSION = _DATA["feedback_session"]
+SERIES = _DATA.get("series", [])
 
 
 def _at(days: int, hour: int) -> datetime:
@@ -66,6 +67,31 @@ def _create(spec: dict, people: dict, orgs: dict):
     return event, count
 
 
+def _create_series(spec: dict, people: dict) -> tuple[int, int]:
+    """A monthly series on the weekday of its first date; returns its dates and RSVPs."""
+    from dateutil.relativedelta import relativedelta
+
+    from cop.events import services
+    from cop.events.models import EventKind
+    from cop.events.recurrence import Repeat
+
+    starts = _at(spec["days"], spec["hour"])
+    until = (starts.astimezone(ZoneInfo(ZONE)) + relativedelta(months=spec["months"])).date()
+    series = services.create_series(
+        people[spec["by"]], Repeat("monthly_weekday", until), kind=EventKind(spec["kind"]), title=spec["title"],
+        starts_at=starts, ends_at=starts + timedelta(hours=spec["hours"]), timezone=ZONE, capacity=spec["capacity"],
+        summary=spec["summary"], description=spec["description"], meeting_url=spec.get("meeting_url", ""))
+    first = series.events[0]
+    count = 0
+    for email in spec.get("series_going", []):
+        outcome = services.rsvp_series(first, people[email])
+        count += len(outcome["going"]) + len(outcome["waitlisted"])
+    for email in spec.get("going", []):
+        services.rsvp(first, people[email])
+        count += 1
+    return len(series.events), count
+
+
 def seed_events() -> dict[str, int]:
     """The demo events; an event whose title already exists is left alone, so running again adds nothing."""
     from cop.auth.models import User
@@ -93,6 +119,12 @@ def seed_events() -> dict[str, int]:
         if spec.get("recap"):
             practice = db.session.scalar(sa.select(Practice).where(Practice.title == spec.get("recap_practice")))
             services.save_recap(event, people[spec["by"]], recap=spec["recap"], practice=practice)
+
+    for spec in SERIES:
+        if spec["title"] not in existing:
+            dates, count = _create_series(spec, people)
+            created["events"] += dates
+            created["RSVPs"] += count
 
     spec = BEACON_SESSION
     if spec["title"] not in existing:

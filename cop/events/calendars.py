@@ -73,6 +73,46 @@ def build_calendar(events, *, can_see_link, name: str | None = None, withdrawn: 
     return calendar.to_ical().decode()
 
 
+def series_ics(series, events, *, can_see_link) -> str:
+    """A repeating event as calendar apps keep one: the rule on the first date (RRULE), the dates called off
+    (EXDATE), and each date that differs from the rule's pattern as its own VEVENT (RECURRENCE-ID)."""
+    events = sorted(events, key=lambda e: e.recurrence_id)
+    first = events[0]
+    local = zone(series.timezone)
+    duration = first.ends_at - first.starts_at
+    calendar = icalendar.Calendar()
+    for name, value in (("prodid", PRODID), ("version", "2.0"), ("calscale", "GREGORIAN"), ("method", "PUBLISH"),
+                        ("x-wr-calname", first.title)):
+        calendar.add(name, value)
+    master = _as_series_date(event_component(first, bool(can_see_link(first))), series)
+    del master["dtstart"], master["dtend"], master["status"]
+    master.add("dtstart", first.recurrence_id.astimezone(local))
+    master.add("dtend", (first.recurrence_id + duration).astimezone(local))
+    master.add("status", "CONFIRMED")
+    master.add("rrule", icalendar.vRecur.from_ical(series.rule))
+    cancelled = [e.recurrence_id.astimezone(local) for e in events if e.is_cancelled]
+    if cancelled:
+        master.add("exdate", cancelled)
+    calendar.add_component(master)
+    for event in events:
+        moved = event.starts_at != event.recurrence_id or event.ends_at - event.starts_at != duration
+        changed = (event.title, event.location) != (first.title, first.location)
+        if not event.is_cancelled and (moved or changed):
+            component = _as_series_date(event_component(event, bool(can_see_link(event))), series)
+            component.add("recurrence-id", event.recurrence_id.astimezone(local))
+            calendar.add_component(component)
+    calendar.add_missing_timezones(first_date=(first.starts_at - timedelta(days=400)).date(),
+                                   last_date=(events[-1].ends_at + timedelta(days=400)).date())
+    return calendar.to_ical().decode()
+
+
+def _as_series_date(component: icalendar.Event, series) -> icalendar.Event:
+    del component["uid"], component["sequence"]
+    component.add("uid", series.uid)
+    component.add("sequence", series.sequence)
+    return component
+
+
 def event_ics(event, show_link: bool, withdrawn: bool = False) -> str:
     return build_calendar([event], can_see_link=lambda _: show_link, withdrawn=withdrawn)
 

@@ -4,12 +4,13 @@ acknowledgements, hosts' tools, feedback forms and answers, responses and recaps
 from datetime import datetime, timezone as dt_timezone
 from zoneinfo import ZoneInfo, available_timezones
 
-from wtforms import (BooleanField, DateTimeLocalField, FieldList, FormField, IntegerField, RadioField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, IntegerField, RadioField,
                      SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, URLField)
 from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from cop.events.models import EVENT_KIND_LABELS, INTENT_QUESTIONS, EventKind, Intent, QuestionKind
+from cop.events.recurrence import FREQUENCIES, Repeat, RepeatError
 from cop.events.services import AUDIENCES
 from cop.extensions import utcnow
 from cop.forms import BaseForm, FilterForm, RowForm, is_blank, timezone_choices
@@ -51,6 +52,10 @@ class EventForm(BaseForm):
     ends_at = DateTimeLocalField("Ends", format=LOCAL_FORMATS, validators=[InputRequired("Enter when it ends.")])
     timezone = SelectField("Time zone",
                            description="Where the event happens; times above are local to it.")
+    repeat = SelectField("Repeats", choices=[("", "Does not repeat")] + list(FREQUENCIES.items()),
+                         validators=[Optional()],
+                         description="Each date gets its own page, seats and waitlist; members RSVP to one date or all.")
+    repeat_until = DateField("Last date", validators=[Optional()], description="The series ends on or before this day.")
     venue = StringField("Venue", validators=[Optional(), Length(max=200)],
                         description="E.g. “Plant 2, north entrance”.")
     address = TextAreaField("Address", validators=[Optional(), Length(max=1000)])
@@ -123,7 +128,30 @@ class EventForm(BaseForm):
         if starts and self.utc.get("feedback_closes_at") and self.utc["feedback_closes_at"] <= starts:
             self.feedback_closes_at.errors.append("Feedback must close after the session starts.")
             valid = False
+        if starts and "repeat" in self._fields and self.repeat.data:
+            valid = self._validate_repeat(starts) and valid
         return self._validate_kind() and valid
+
+    def _validate_repeat(self, starts: datetime) -> bool:
+        if self.repeat.data not in FREQUENCIES:
+            self.repeat.errors.append("Choose how often the event repeats.")
+            return False
+        if self.repeat_until.data is None:
+            if not self.repeat_until.errors:
+                self.repeat_until.errors.append("Enter the last date of the series.")
+            return False
+        try:
+            self.repetition().rule(starts.astimezone(ZoneInfo(self.timezone.data)))
+        except RepeatError as error:
+            self.repeat_until.errors.append(str(error))
+            return False
+        return True
+
+    def repetition(self) -> Repeat | None:
+        """How the new event repeats, or None."""
+        if "repeat" not in self._fields or not self.repeat.data:
+            return None
+        return Repeat(self.repeat.data, self.repeat_until.data)
 
     def _validate_kind(self) -> bool:
         kind, host, valid = self.event_kind(), self.host(), True
@@ -176,19 +204,21 @@ class EventForm(BaseForm):
         return values
 
 
-def rsvp_form(event):
-    """The RSVP button, with one required checkbox per acknowledgement the host asks for."""
+def rsvp_form(event, prefix: str = ""):
+    """The RSVP button, with one required checkbox per acknowledgement the host asks for (`prefix` tells a
+    second such form on the page apart)."""
 
     class RsvpForm(BaseForm):
         pass
 
     for n, text in enumerate(event.acknowledgement_list):
         setattr(RsvpForm, f"ack_{n}", BooleanField(text, validators=[InputRequired("Please confirm this to RSVP.")]))
-    return RsvpForm()
+    return RsvpForm(prefix=prefix)
 
 
 class CancelEventForm(BaseForm):
     reason = TextAreaField("Why it is cancelled (sent to everyone)", validators=[Optional(), Length(max=2000)])
+    following = BooleanField("Also cancel every later date of this series")
 
 
 class ReleaseForm(BaseForm):

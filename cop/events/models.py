@@ -81,6 +81,27 @@ def new_uid() -> str:
     return f"{uuid.uuid4().hex}@cop-events"
 
 
+class EventSeries(db.Model):
+    """Events that repeat by one rule: each date is an `Event` of its own (its own seats, waitlist and
+    reminders), tied to the series; calendar files carry the rule, the dates left out and the dates changed."""
+
+    __tablename__ = "event_series"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    uid: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True, default=new_uid)
+    sequence: so.Mapped[int] = so.mapped_column(default=0)
+    rule: so.Mapped[str] = so.mapped_column(sa.String(200))  # an iCalendar RRULE value
+    first_starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)  # DTSTART
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    events: so.Mapped[list["Event"]] = so.relationship(back_populates="series", order_by="Event.recurrence_id")
+
+    @property
+    def first_local(self) -> datetime:
+        return self.first_starts_at.astimezone(zone(self.timezone))
+
+
 class Event(db.Model):
     __tablename__ = "events"
     __table_args__ = (
@@ -130,6 +151,10 @@ class Event(db.Model):
     # The last queue ticket handed out: RSVPs are ordered by ticket, which is first-come order.
     last_ticket: so.Mapped[int] = so.mapped_column(default=0)
 
+    # A date of a repeating series: the series, and the start the rule gave it (iCalendar RECURRENCE-ID).
+    series_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("event_series.id"), index=True)
+    recurrence_id: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
@@ -154,6 +179,7 @@ class Event(db.Model):
     host_org: so.Mapped["Organization | None"] = so.relationship()  # noqa: F821
     created_by: so.Mapped["User | None"] = so.relationship()  # noqa: F821
     recap_practice: so.Mapped["Practice | None"] = so.relationship()  # noqa: F821
+    series: so.Mapped["EventSeries | None"] = so.relationship(back_populates="events")
     rsvps: so.WriteOnlyMapped["Rsvp"] = so.relationship(back_populates="event", cascade="all, delete-orphan",
                                                         passive_deletes=True)
     questions: so.Mapped[list["FeedbackQuestion"]] = so.relationship(

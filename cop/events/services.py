@@ -10,21 +10,22 @@ given exactly once.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, has_request_context, url_for
 
 from cop.events.calendars import ics_attachment
-from cop.events.models import (DEFAULT_QUESTIONS, Event, EventKind, EventStatus, FeedbackAnswer, FeedbackQuestion,
-                               FeedbackResponse, Intent, QuestionKind, Rsvp, RsvpStatus)
+from cop.events.models import (DEFAULT_QUESTIONS, Event, EventKind, EventSeries, EventStatus, FeedbackAnswer,
+                               FeedbackQuestion, FeedbackResponse, Intent, QuestionKind, Rsvp, RsvpStatus)
+from cop.events.recurrence import Repeat, occurrences
 from cop.extensions import begin_write, db, utcnow
 from cop.links import external_url
 from cop.mail import send_mail
 from cop.notifications.services import notify
 from cop.orgs.models import OrgKind
-from cop.text import render_markdown
+from cop.text import render_markdown, zone
 
 # Set while this session's transaction may already write (it flushed, or it began as a writer):
 # starting it over then would throw that work away, and it already holds SQLite's write lock.
@@ -189,7 +190,7 @@ def update_event(event: Event, by, **fields) -> list[Rsvp]:
         event.meeting_url = ""
     event.capacity = capacity
     event.description_html = render_markdown(event.description or "")
-    event.sequence += 1
+    _next_sequence(event)
     event.updated_at = utcnow()
     moved = [name for name in TIME_AND_PLACE if getattr(event, name) != before[name]]
     if "starts_at" in moved:
@@ -208,6 +209,13 @@ def update_event(event: Event, by, **fields) -> list[Rsvp]:
     return promoted
 
 
+def _next_sequence(event: Event) -> None:
+    # Calendar apps take the newest SEQUENCE: a date's own file, and its series' file.
+    event.sequence += 1
+    if event.series is not None:
+        event.series.sequence += 1
+
+
 def cancel_event(event: Event, by, reason: str = "") -> int:
     """Call the event off; everyone with a seat or a waitlist place is told (confirmed people get a
     cancelled .ics so it leaves their calendar). RSVPs are kept, so feeds show the event as cancelled."""
@@ -219,7 +227,7 @@ def cancel_event(event: Event, by, reason: str = "") -> int:
     event.status = EventStatus.cancelled
     event.cancelled_at = event.updated_at = utcnow()
     event.cancel_reason = reason.strip()
-    event.sequence += 1
+    _next_sequence(event)
     db.session.flush()
     told = 0
     for record in _active_rsvps(event):
@@ -292,7 +300,7 @@ def organization_seats(event: Event, organization_id: int | None) -> Organizatio
     return OrganizationSeats(cap=event.per_org_cap, holders=list(holders))
 
 
-def rsvp(event: Event, user, *, acknowledged: bool = False) -> Rsvp:
+def rsvp(event: Event, user, *, acknowledged: bool = False, tell: bool = True) -> Rsvp:
     """A seat when one is free and the member's organization is under its cap; otherwise a place at the
     end of the waitlist. Refused: a second RSVP, a closed RSVP window, unconfirmed acknowledgements."""
     event = lock_event(event)
@@ -324,7 +332,8 @@ def rsvp(event: Event, user, *, acknowledged: bool = False) -> Rsvp:
         record.status = RsvpStatus.waitlisted
         event.waitlist_count += 1
     db.session.flush()
-    _tell_rsvp(record, event)
+    if tell:
+        _tell_rsvp(record, event)
     return record
 
 
@@ -644,3 +653,80 @@ def start_takeaways_thread(event: Event, by):
             notify(record.user, "event_takeaways", f"Share your takeaways from {event.title}",
                    event.takeaways_url, actor=by)
     return thread
+
+
+# Repeating events
+
+SHIFTED_WITH_THE_DATE = ("rsvp_deadline", "cancel_deadline", "feedback_closes_at")
+
+
+def create_series(by, repeat: Repeat, **fields) -> EventSeries:
+    """A first event as `fields` describe it and one more for each date the rule gives, each with its own
+    seats and waitlist; times and deadlines keep their local clock time on every date."""
+    local = zone(fields["timezone"])
+    first_local = fields["starts_at"].astimezone(local)
+    rule = repeat.rule(first_local)
+    series = EventSeries(rule=rule, first_starts_at=fields["starts_at"], timezone=fields["timezone"])
+    db.session.add(series)
+    duration = fields["ends_at"].astimezone(local).replace(tzinfo=None) - first_local.replace(tzinfo=None)
+    offsets = {name: fields[name].astimezone(local).replace(tzinfo=None) - first_local.replace(tzinfo=None)
+               for name in SHIFTED_WITH_THE_DATE if fields.get(name) is not None}
+    for start in occurrences(rule, first_local):
+        wall = start.replace(tzinfo=None)
+        dated = dict(fields, starts_at=_utc(wall, local), ends_at=_utc(wall + duration, local),
+                     **{name: _utc(wall + offset, local) for name, offset in offsets.items()})
+        event = create_event(by, **dated)
+        event.series, event.recurrence_id = series, dated["starts_at"]
+    db.session.flush()
+    return series
+
+
+def _utc(wall, local):
+    return wall.replace(tzinfo=local).astimezone(timezone.utc)
+
+
+def series_dates(series: EventSeries, *, after=None) -> list[Event]:
+    """The series' dates in order, from `after` on (a start time) when given."""
+    query = sa.select(Event).where(Event.series_id == series.id).order_by(Event.starts_at, Event.id)
+    if after is not None:
+        query = query.where(Event.starts_at >= after)
+    return list(db.session.scalars(query))
+
+
+def rsvp_series(event: Event, user, *, acknowledged: bool = False) -> dict[str, list[Event]]:
+    """RSVP to this date and every later one of its series not yet RSVPed: a seat where one is free,
+    else the waitlist; dates whose RSVPs have closed are skipped. One e-mail sums it up."""
+    if event.series is None:
+        raise EventError("This event doesn't repeat.")
+    outcome: dict[str, list[Event]] = {"going": [], "waitlisted": [], "skipped": []}
+    for date_event in series_dates(event.series, after=event.starts_at):
+        record = find_rsvp(date_event, user)
+        if (record is not None and record.is_active) or date_event.rsvp_closed_reason:
+            outcome["skipped"].append(date_event)
+            continue
+        record = rsvp(date_event, user, acknowledged=acknowledged, tell=False)
+        outcome[record.status.value].append(date_event)
+    if outcome["going"] or outcome["waitlisted"]:
+        dates = ", ".join(_local_date(e) for e in outcome["going"])
+        waiting = ", ".join(_local_date(e) for e in outcome["waitlisted"])
+        text = f"You RSVPed to {len(outcome['going']) + len(outcome['waitlisted'])} dates of “{event.title}”."
+        _tell(user, event, kind="event_series_rsvp", text=text, subject=f"Your dates: {event.title}",
+              template="event_series_rsvp", going_dates=dates, waitlisted_dates=waiting)
+    return outcome
+
+
+def _local_date(event: Event) -> str:
+    start = event.starts_at.astimezone(zone(event.timezone))
+    return f"{start:%b} {start.day}"
+
+
+def cancel_following(event: Event, by, reason: str = "") -> int:
+    """Call off this date and every later one of its series that is still on; returns how many."""
+    if event.series is None:
+        raise EventError("This event doesn't repeat.")
+    cancelled = 0
+    for date_event in series_dates(event.series, after=event.starts_at):
+        if not date_event.is_cancelled and not date_event.has_ended:
+            cancel_event(date_event, by, reason)
+            cancelled += 1
+    return cancelled

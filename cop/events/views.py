@@ -15,11 +15,12 @@ from cop.auth import public
 from cop.auth import services as membership
 from cop.cache import fragments
 from cop.events import bp, services
-from cop.events.calendars import build_calendar, event_ics
+from cop.events.calendars import build_calendar, event_ics, series_ics
 from cop.events.exports import attendees_csv, scorecard_csv
 from cop.events.forms import (AttendanceForm, CancelEventForm, EventFilterForm, EventForm, MessageForm, QuestionsForm,
                               RecapForm, ReleaseForm, ResponseForm, feedback_form, rsvp_form)
-from cop.events.models import INTENT_QUESTIONS, Event, EventKind, Intent, QuestionKind, Rsvp, RsvpStatus
+from cop.events.models import INTENT_QUESTIONS, Event, EventKind, EventSeries, Intent, QuestionKind, Rsvp, RsvpStatus
+from cop.events.recurrence import describe
 from cop.events.scorecard import build_scorecard
 from cop.events.services import AUDIENCES, CapacityError, EventError
 from cop.extensions import begin_write, db, limit_reads, utcnow
@@ -28,6 +29,8 @@ from cop.orgs.models import Organization
 from cop.text import viewer_zone_name, zone
 
 PER_PAGE = 20
+SERIES_DATES_SHOWN = 4
+SERIES_FORM = "series"
 ACTIVE = (RsvpStatus.going, RsvpStatus.waitlisted)
 
 
@@ -182,7 +185,17 @@ def _detail_main(event: Event) -> str:
         can_manage=event.can_manage(current_user),
         show_link=event.can_see_meeting_link(current_user, record),
         feedback_refusal=services.feedback_refusal(event, current_user, record) if event.is_feedback_session else "",
-        viewer_zone=viewer_zone_name())
+        viewer_zone=viewer_zone_name(), series=_series_box(event),
+        series_form=rsvp_form(event, prefix=SERIES_FORM) if event.series else None)
+
+
+def _series_box(event: Event) -> dict | None:
+    """What the page says about the series a date belongs to: its rule in words and its next dates."""
+    if event.series is None:
+        return None
+    upcoming = services.series_dates(event.series, after=min(event.starts_at, utcnow()))[:SERIES_DATES_SHOWN]
+    return {"id": event.series.id, "upcoming": upcoming,
+            "description": describe(event.series.rule, event.series.first_local)}
 
 
 @bp.post("/<int:event_id>/rsvp")
@@ -236,6 +249,45 @@ def event_calendar(event_id):
                          f"event-{event.id}.ics")
 
 
+@bp.post("/<int:event_id>/rsvp-series")
+def rsvp_series(event_id):
+    event = get_event_or_404(event_id)
+    if event.series is None:
+        abort(404)
+    if not rsvp_form(event, prefix=SERIES_FORM).validate_on_submit():
+        flash("Please confirm each point under “Before you RSVP to every date”.", "error")
+        return redirect(url_for("events.detail", event_id=event.id))
+    try:
+        outcome = services.rsvp_series(event, current_user, acknowledged=True)
+    except EventError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        going, waiting = len(outcome["going"]), len(outcome["waitlisted"])
+        if going or waiting:
+            flash(f"You're going on {going} {'date' if going == 1 else 'dates'}"
+                  + (f" and on the waitlist for {waiting}" if waiting else "")
+                  + f". A summary is on its way to {current_user.email}.", "success")
+        else:
+            flash("You already had an RSVP for every date still open.", "info")
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.get("/series/<int:series_id>/calendar.ics")
+def series_calendar(series_id):
+    if not getattr(current_user, "is_active", False):
+        abort(404)
+    series = db.session.get(EventSeries, series_id)
+    if series is None:
+        abort(404)
+    events = services.series_dates(series)
+    records = my_rsvps([e.id for e in events])
+    return _ics_response(series_ics(series, events,
+                                    can_see_link=lambda e: e.can_see_meeting_link(current_user, records.get(e.id))),
+                         f"series-{series.id}.ics")
+
+
 # Creating and editing
 
 def _event_form(*, creating: bool, event: Event | None = None) -> EventForm:
@@ -250,7 +302,7 @@ def _event_form(*, creating: bool, event: Event | None = None) -> EventForm:
     else:
         del form.host_org
     if event is not None:
-        del form.kind
+        del form.kind, form.repeat, form.repeat_until
     elif not current_user.is_facilitator:
         form.kind.choices = [(EventKind.site_visit.value, EventKind.site_visit.label)]
     return form
@@ -271,9 +323,15 @@ def create():
             values["host_org"] = current_user.organization
         if not services.can_create_event(current_user, form.kind.data, values.get("host_org")):
             abort(403)
-        event = services.create_event(current_user, kind=form.kind.data, **values)
+        repeat = form.repetition()
+        if repeat is None:
+            event = services.create_event(current_user, kind=form.kind.data, **values)
+            flash("The event is published. Members can RSVP now.", "success")
+        else:
+            series = services.create_series(current_user, repeat, kind=form.kind.data, **values)
+            event = series.events[0]
+            flash(f"The series is published: {len(series.events)} dates. Members can RSVP to one or all.", "success")
         db.session.commit()
-        flash("The event is published. Members can RSVP now.", "success")
         return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
 
@@ -311,13 +369,18 @@ def cancel_event(event_id):
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
-            told = services.cancel_event(event, current_user, form.reason.data or "")
+            if event.series is not None and form.following.data:
+                dates = services.cancel_following(event, current_user, form.reason.data or "")
+                message = f"{dates} {'date is' if dates == 1 else 'dates are'} cancelled, and everyone going was told."
+            else:
+                told = services.cancel_event(event, current_user, form.reason.data or "")
+                message = f"The event is cancelled. {told} {'person was' if told == 1 else 'people were'} told."
         except EventError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"The event is cancelled. {told} {'person was' if told == 1 else 'people were'} told.", "success")
+            flash(message, "success")
     return redirect(url_for("events.detail", event_id=event_id))
 
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from cop.auth.models import Role, User
 from cop.events import services
 from cop.events.models import Event, EventKind, Intent, QuestionKind
+from cop.events.recurrence import Repeat
 from cop.extensions import db, utcnow
 from cop.mail import flush_outbox
 from cop.orgs.models import Organization, OrgKind
@@ -188,19 +189,29 @@ def test_event_pages_have_no_wcag_violations(page, live_server, app, sign_in, fa
                                  texts={}, intents={"would_hire_graduates": Intent.maybe})
         db.session.commit()
         session_id = session.id
+        series = services.create_series(
+            db.session.get(User, facilitator.id), Repeat("weekly", (starts + timedelta(days=20)).date()),
+            kind=EventKind.site_visit, title="Accessible weekly visit", starts_at=starts,
+            ends_at=starts + timedelta(hours=1), timezone=ZONE, capacity=5,
+            host_org=db.session.get(Organization, manager.organization.id), address="1 Main St",
+            acknowledgements="I will wear safety shoes")
+        db.session.commit()
+        series_date = series.events[0].id
     sign_in(facilitator.email, PASSWORD)
     month = utcnow().strftime("%Y-%m")
     for path in ["/events/", "/events/past", "/events/mine", f"/events/calendar?month={month}", "/events/new",
                  "/events/subscribe", f"/events/{visit}", f"/events/{visit}/edit", f"/events/{visit}/attendees",
                  f"/events/{session_id}", f"/events/{session_id}/attendees", f"/events/{session_id}/questions",
-                 f"/events/{session_id}/scorecard", f"/events/{session_id}/response", f"/events/{session_id}/recap"]:
+                 f"/events/{session_id}/scorecard", f"/events/{session_id}/response", f"/events/{session_id}/recap",
+                 f"/events/{series_date}"]:
         response = page.goto(f"{live_server}{path}")
         assert response.status < 400, path
         page.evaluate(AXE)
         assert page.evaluate(RUN_AXE) == [], path
     page.get_by_role("button", name="Sign out").click()
     sign_in(attendee.email, PASSWORD)
-    for path in [f"/events/{visit}", f"/events/{session_id}", f"/events/{session_id}/feedback"]:
+    for path in [f"/events/{visit}", f"/events/{session_id}", f"/events/{session_id}/feedback",
+                 f"/events/{series_date}"]:
         page.goto(f"{live_server}{path}")
         page.evaluate(AXE)
         assert page.evaluate(RUN_AXE) == [], path
