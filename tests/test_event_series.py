@@ -198,3 +198,34 @@ def test_a_date_that_does_not_repeat_has_no_series(app, client, login, make_user
     assert "A repeating event" not in client.get(f"/events/{event_id}").get_data(as_text=True)
     assert client.post_form(f"/events/{event_id}/rsvp-series", {}, page=f"/events/{event_id}").status_code == 404
     assert client.get("/events/series/999999/calendar.ics").status_code == 404
+
+
+def test_an_edit_for_this_and_later_dates_moves_them_on_the_local_clock(app, client, login, facilitator, series):
+    _, event_ids, first = series
+    login(facilitator)
+    page = client.get(f"/events/{event_ids[1]}/edit")
+    assert "This date and every later one" in html.unescape(page.get_data(as_text=True))
+    with app.app_context():
+        second = db.session.get(Event, event_ids[1])
+        start = second.starts_at.astimezone(CHICAGO)
+    data = {"title": "Apprenticeship roundtable, later hour", "summary": "Employers compare notes.",
+            "starts_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "timezone": "America/Chicago", "capacity": "3", "venue": "Northbridge offices", "address": "1 Main St",
+            "scope": "following"}
+    response = client.post_form(f"/events/{event_ids[1]}/edit", data, page=f"/events/{event_ids[1]}/edit")
+    assert response.status_code == 302, html.unescape(response.get_data(as_text=True))[:1500]
+    with app.app_context():
+        dates = [db.session.get(Event, i) for i in event_ids]
+        assert [e.starts_at.astimezone(CHICAGO).strftime("%H:%M") for e in dates] == ["14:00", "15:00", "15:00", "15:00"]
+        assert [e.title.endswith("later hour") for e in dates] == [False, True, True, True]
+        assert [e.capacity for e in dates] == [2, 3, 3, 3]
+        assert all(e.ends_at - e.starts_at == timedelta(hours=1) for e in dates[1:])
+    # Only this date: the others stay as they are.
+    third = {"starts_at": dates[2].starts_at.astimezone(CHICAGO).strftime("%Y-%m-%dT%H:%M"),
+             "ends_at": dates[2].ends_at.astimezone(CHICAGO).strftime("%Y-%m-%dT%H:%M")}
+    client.post_form(f"/events/{event_ids[2]}/edit", dict(data, title="Just this once", scope="this", **third),
+                     page=f"/events/{event_ids[2]}/edit")
+    with app.app_context():
+        titles = [db.session.get(Event, i).title for i in event_ids]
+        assert titles[2] == "Just this once" and titles[3].endswith("later hour")

@@ -56,6 +56,8 @@ class EventForm(BaseForm):
                          validators=[Optional()],
                          description="Each date gets its own page, seats and waitlist; members RSVP to one date or all.")
     repeat_until = DateField("Last date", validators=[Optional()], description="The series ends on or before this day.")
+    scope = RadioField("Change", choices=[("this", "Only this date"), ("following", "This date and every later one")],
+                       default="this", validators=[Optional()])
     venue = StringField("Venue", validators=[Optional(), Length(max=200)],
                         description="E.g. “Plant 2, north entrance”.")
     address = TextAreaField("Address", validators=[Optional(), Length(max=1000)])
@@ -146,6 +148,10 @@ class EventForm(BaseForm):
             self.repeat_until.errors.append(str(error))
             return False
         return True
+
+    def applies_to_following(self) -> bool:
+        """Whether an edit of a series date is for every later date too."""
+        return "scope" in self._fields and self.scope.data == "following"
 
     def repetition(self) -> Repeat | None:
         """How the new event repeats, or None."""

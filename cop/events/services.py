@@ -730,3 +730,29 @@ def cancel_following(event: Event, by, reason: str = "") -> int:
             cancel_event(date_event, by, reason)
             cancelled += 1
     return cancelled
+
+
+def update_following(event: Event, by, **fields) -> list[Rsvp]:
+    """Save an edit to this date and every later one of its series still to come: the same details, and
+    the same move on the local clock (2 pm to 3 pm on every date, whatever the daylight-saving time).
+    Returns who was promoted from a waitlist anywhere."""
+    if event.series is None:
+        raise EventError("This event doesn't repeat.")
+    local = zone(event.timezone)
+
+    def wall(moment):
+        return moment.astimezone(local).replace(tzinfo=None)
+
+    new_start = wall(fields["starts_at"])
+    shift = new_start - wall(event.starts_at)
+    offsets = {name: wall(fields[name]) - new_start for name in ("ends_at", *SHIFTED_WITH_THE_DATE)
+               if fields.get(name) is not None}
+    promoted = []
+    for date_event in series_dates(event.series, after=event.starts_at):
+        if date_event.is_cancelled or date_event.has_ended:
+            continue
+        start = wall(date_event.starts_at) + shift
+        dated = dict(fields, starts_at=_utc(start, local),
+                     **{name: _utc(start + offset, local) for name, offset in offsets.items()})
+        promoted += update_event(date_event, by, **dated)
+    return promoted

@@ -303,8 +303,12 @@ def _event_form(*, creating: bool, event: Event | None = None) -> EventForm:
         del form.host_org
     if event is not None:
         del form.kind, form.repeat, form.repeat_until
-    elif not current_user.is_facilitator:
-        form.kind.choices = [(EventKind.site_visit.value, EventKind.site_visit.label)]
+        if event.series is None:
+            del form.scope
+    else:
+        del form.scope
+        if not current_user.is_facilitator:
+            form.kind.choices = [(EventKind.site_visit.value, EventKind.site_visit.label)]
     return form
 
 
@@ -346,8 +350,10 @@ def edit(event_id):
     if request.method == "GET":
         form.fill_from(event)
     if form.validate_on_submit():
+        following = form.applies_to_following()
         try:
-            promoted = services.update_event(event, current_user, **form.values())
+            update = services.update_following if following else services.update_event
+            promoted = update(event, current_user, **form.values())
         except CapacityError as error:
             db.session.rollback()
             form.capacity.errors.append(str(error))
