@@ -23,6 +23,7 @@ def init_app(app):
         from cop.demo.discussions import seed_discussions
         from cop.demo.events import seed_events
         from cop.demo.library import seed_library
+        from cop.demo.messages import seed_messages
         from cop.demo.programs import seed_programs
         from cop.practices.taxonomy import ensure_taxonomy
 
@@ -32,6 +33,7 @@ def init_app(app):
         counts.update(seed_discussions())
         counts.update(seed_events())
         counts.update(seed_programs())
+        counts.update(seed_messages())
         db.session.commit()
         deliver_pending()
         click.echo("Created " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")

@@ -43,6 +43,7 @@ from cop.discussions.models import ThreadKind
 from cop.events import services as events
 from cop.events.models import EventKind
 from cop.events.recurrence import Repeat
+from cop.messages import services as messaging
 from cop.extensions import db, limiter, utcnow
 from cop.notifications import services as notices
 from cop.orgs.models import OrgKind
@@ -146,6 +147,10 @@ def build_world(app, folder: Path) -> World:
             mentor_source="skilled-staff", budget_owner="business-unit", funding_sources=["operating-budget"],
             occupations=["51-9161"], supports=["transportation"], is_paid=True, wage_band="15-18"))
         notification = notices.notify(member, "mention", "Someone mentioned you.", "/discussions/")
+        # A private conversation between the member and a member of another company, one message reported.
+        conversation = messaging.start_conversation(member, [other_member], "Your budget", "May I see it?")
+        answer = messaging.add_message(conversation, other_member, "Here it is.")
+        message_report = messaging.report(answer, member, "Testing")
         _, invitation_token = accounts.create_invitation(email="newcomer@example.org", organization=company,
                                                          role=Role.member, by=manager)
         invitation = accounts.find_invitation(invitation_token)
@@ -155,7 +160,8 @@ def build_world(app, folder: Path) -> World:
             category_slug=category.slug, practice_id=practice.id, attachment_id=attachment.id,
             thread_id=thread.id, reply_id=reply.id, event_id=event.id, feedback_event_id=session.id,
             series_id=series.id, series_event_id=series.events[0].id,
-            rsvp_id=rsvp.id, program_id=program.id,
+            rsvp_id=rsvp.id, program_id=program.id, conversation_id=conversation.id, message_id=answer.id,
+            report_id=message_report.id,
             notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,
             suspended_id=suspended.id, feed_token=accounts.new_feed_token(member),

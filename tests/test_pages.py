@@ -55,10 +55,10 @@ def _main_paths() -> list[str]:
             # and more of what a member opens from those
             "/events/past", "/events/mine", "/practices/topics/", "/practices/topics/staffing", "/practices/mine",
             "/practices/saved", "/competencies/", f"/members/{member_id}", f"/discussions/{thread_id}/reply",
-            "/discussions/new", "/practices/new"]
+            "/discussions/new", "/practices/new", "/messages/", f"/messages/new?to={member_id}"]
 
 
-FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests"]
+FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests", "/messages/reports"]
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +78,21 @@ def pages(sqlite_template, tmp_path_factory) -> dict[tuple[str, str], str]:
         client = app.test_client()
         signed_in = client.post_form("/auth/signin", {"email": who, "password": DEMO_PASSWORD})
         assert signed_in.status_code == 302
-        for path in paths + (FACILITATOR_PAGES if who == DEMO_FACILITATOR else []):
+        for path in paths + (FACILITATOR_PAGES if who == DEMO_FACILITATOR else _member_pages(app)):
             response = client.get(path)
             assert response.status_code == 200, (who, path, response.status_code)
             found[(who, path)] = response.get_data(as_text=True)
     yield found
     with app.app_context():
         db.engine.dispose()
+
+
+def _member_pages(app) -> list[str]:
+    """The demo member's own conversation (nobody else may open it)."""
+    from cop.messages.models import Conversation
+
+    with app.app_context():
+        return [f"/messages/{db.session.scalar(sa.select(Conversation.id).order_by(Conversation.id))}"]
 
 
 class _FormsAndLinks(HTMLParser):

@@ -15,11 +15,13 @@ from cop.extensions import CACHE_NEUTRAL, db
 CHANGED = "cop_content_changed"
 NEUTRAL = CACHE_NEUTRAL
 
-# Tables whose writes never change a cached fragment: bookkeeping, mail, and per-member state that pages
-# fill in per request (notification counts, read marks).
+# Tables whose writes never change a cached fragment: bookkeeping, mail, per-member state that pages fill
+# in per request (notification and message counts, read marks), and private messages, which no cached
+# page shows.
 IGNORED_TABLES = frozenset({
     "content_version", "search_changes", "outbox_messages", "notifications", "notification_settings",
-    "thread_reads", "alembic_version",
+    "thread_reads", "alembic_version", "conversations", "conversation_members", "messages", "message_blocks",
+    "message_reports",
 })
 
 _BUMP = sa.text("UPDATE content_version SET value = value + 1 WHERE id = 1")

@@ -61,3 +61,25 @@ def test_member_pages_have_no_wcag_violations(page, live_server, facilitator, ma
         response = page.goto(f"{live_server}{url}")
         assert response.status < 400, url
         assert violations(page) == [], url
+
+
+def test_a_private_conversation_is_accessible_and_fits_a_phone(app, page, live_server, make_user, sign_in):
+    """Written from a profile in the browser, then read at 320 px by the person it was sent to."""
+    sender, reader = make_user(name="Sena Sender"), make_user(name="Reid Reader")
+    sign_in(sender.email, PASSWORD)
+    page.goto(f"{live_server}/members/{reader.id}")
+    assert violations(page) == [], "profile"
+    page.get_by_role("link", name="Send Reid Reader a message").click()
+    assert violations(page) == [], "new message"
+    page.get_by_label("Subject").fill("Mentor stipends")
+    page.get_by_label("Message").fill("Do you pay **mentors** a stipend?")
+    page.get_by_role("button", name="Send").click()
+    assert "Do you pay" in page.content() and violations(page) == [], "conversation"
+    page.get_by_role("button", name="Sign out").click()
+    page.set_viewport_size({"width": 320, "height": 700})
+    sign_in(reader.email, PASSWORD)
+    page.goto(f"{live_server}/messages/")
+    assert violations(page) == [], "inbox"
+    page.get_by_role("link", name="Unread: Mentor stipends").click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert violations(page) == [], "conversation on a phone"

@@ -36,11 +36,13 @@ def demo(app, runner):
         event = db.session.scalar(sa.select(Event.id).where(Event.per_org_cap.is_not(None)).limit(1))
         org = db.session.scalar(sa.select(Organization.slug).order_by(sa.func.length(Organization.name).desc()))
         programs = db.session.scalars(sa.select(Program.id).order_by(Program.id).limit(3)).all()
+        series_date = db.session.scalar(sa.select(Event.id).where(Event.series_id.is_not(None)).limit(1))
     compare = "&".join(f"ids={i}" for i in programs)
     return ["/", "/practices/", f"/practices/{practice}", "/discussions/", f"/discussions/{thread}", "/events/",
             f"/events/{event}", "/events/calendar", "/programs/", f"/programs/{programs[0]}",
             f"/programs/compare?{compare}", "/programs/compare", "/members/", "/orgs/", f"/orgs/{org}",
-            "/search/?q=mentor", "/notifications/", "/auth/settings"]
+            "/search/?q=mentor", "/notifications/", "/auth/settings", "/messages/",
+            f"/events/{series_date}"]
 
 
 def test_no_main_page_scrolls_sideways(page, live_server, demo, sign_in):

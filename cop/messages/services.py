@@ -1,0 +1,201 @@
+"""The rules of private messages: who may write to whom, who reads what, and who is told."""
+
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app, has_request_context, url_for
+
+from cop.auth.models import MemberStatus, Role, User
+from cop.extensions import db, utcnow
+from cop.messages.models import Conversation, ConversationMember, Message, MessageBlock, MessageReport
+from cop.notifications import services as notifications
+from cop.notifications.models import Notification
+from cop.text import render_markdown
+
+MAX_PEOPLE = 10  # in one conversation, the person who starts it included
+BODY_MAX_LENGTH = 20_000
+notifications.EMAIL_KINDS.add("message")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class MessageError(ValueError):
+    pass
+
+
+def _path(endpoint: str, **values) -> str:
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    return db.session.get(MessageBlock, (blocker_id, blocked_id)) is not None
+
+
+def refusal(sender, recipient) -> str:
+    """Why `sender` may not start a conversation with `recipient`, or ""."""
+    if recipient.id == sender.id:
+        return "You can't send a message to yourself."
+    if recipient.status is not MemberStatus.active:
+        return f"{recipient.name} isn't an active member."
+    if has_blocked(recipient.id, sender.id):
+        return f"{recipient.name} doesn't take messages from you."
+    if has_blocked(sender.id, recipient.id):
+        return f"You blocked {recipient.name}: unblock them on their profile first."
+    return ""
+
+
+def start_conversation(sender, recipients: list, subject: str, body: str) -> Conversation:
+    recipients = list({person.id: person for person in recipients}.values())
+    if not recipients:
+        raise MessageError("Choose at least one person to write to.")
+    if len(recipients) + 1 > MAX_PEOPLE:
+        raise MessageError(f"A conversation has at most {MAX_PEOPLE} people, you included.")
+    for person in recipients:
+        if reason := refusal(sender, person):
+            raise MessageError(reason)
+    now = utcnow()
+    conversation = Conversation(subject=subject.strip()[:200], started_by_id=sender.id, created_at=now,
+                                last_message_at=now)
+    conversation.members = [ConversationMember(user_id=sender.id, joined_at=now, last_read_at=now)] + [
+        ConversationMember(user_id=person.id, joined_at=now) for person in recipients]
+    db.session.add(conversation)
+    db.session.flush()
+    add_message(conversation, sender, body)
+    return conversation
+
+
+def member_of(conversation: Conversation, user) -> ConversationMember | None:
+    """The person's place in the conversation while they are in it."""
+    for member in conversation.members:
+        if member.user_id == user.id and member.is_current:
+            return member
+    return None
+
+
+def add_message(conversation: Conversation, author, body: str) -> Message:
+    me = member_of(conversation, author)
+    if me is None:
+        raise MessageError("You are not in this conversation.")
+    body = (body or "").strip()
+    if not body:
+        raise MessageError("Write a message first.")
+    if len(body) > BODY_MAX_LENGTH:
+        raise MessageError(f"A message holds up to {BODY_MAX_LENGTH:,} characters.")
+    now = utcnow()
+    message = Message(conversation_id=conversation.id, author_id=author.id, body=body,
+                      body_html=render_markdown(body), created_at=now)
+    db.session.add(message)
+    conversation.last_message_at, conversation.last_message_by_id = now, author.id
+    me.last_read_at = now
+    db.session.flush()
+    url = _path("messages.conversation", conversation_id=conversation.id) + f"#message-{message.id}"
+    for member in conversation.members:
+        if member.user_id == author.id or not member.is_current or member.muted:
+            continue
+        if has_blocked(member.user_id, author.id):
+            continue
+        notifications.notify(member.user, "message", f"{author.name} wrote in “{conversation.subject}”.", url,
+                             actor=author)
+    return message
+
+
+def leave(conversation: Conversation, user) -> None:
+    me = member_of(conversation, user)
+    if me is None:
+        raise MessageError("You are not in this conversation.")
+    me.left_at = utcnow()
+
+
+def set_muted(conversation: Conversation, user, muted: bool) -> None:
+    me = member_of(conversation, user)
+    if me is None:
+        raise MessageError("You are not in this conversation.")
+    me.muted = muted
+
+
+def mark_read(conversation: Conversation, user) -> None:
+    me = member_of(conversation, user)
+    if me is not None and (me.last_read_at is None or me.last_read_at < conversation.last_message_at):
+        me.last_read_at = conversation.last_message_at
+        notifications.mark_read_where(user, Notification.url.like(
+            _path("messages.conversation", conversation_id=conversation.id) + "#%"))
+
+
+def block(blocker, blocked) -> bool:
+    if blocker.id == blocked.id:
+        raise MessageError("You can't block yourself.")
+    if has_blocked(blocker.id, blocked.id):
+        return False
+    db.session.add(MessageBlock(blocker_id=blocker.id, blocked_id=blocked.id, created_at=utcnow()))
+    return True
+
+
+def unblock(blocker, blocked) -> bool:
+    record = db.session.get(MessageBlock, (blocker.id, blocked.id))
+    if record is None:
+        return False
+    db.session.delete(record)
+    return True
+
+
+def report(message: Message, reporter, reason: str) -> MessageReport:
+    if member_of(message.conversation, reporter) is None:
+        raise MessageError("You are not in this conversation.")
+    record = MessageReport(message_id=message.id, reporter_id=reporter.id, reason=(reason or "").strip()[:2000],
+                           created_at=utcnow())
+    db.session.add(record)
+    db.session.flush()
+    for facilitator in db.session.scalars(sa.select(User).where(User.role == Role.facilitator,
+                                                              User.status == MemberStatus.active)):
+        notifications.notify(facilitator, "message_report", "A private message was reported.",
+                             _path("messages.reports"), actor=reporter)
+    return record
+
+
+def resolve(record: MessageReport, by) -> None:
+    record.resolved_at, record.resolved_by_id = utcnow(), by.id
+
+
+def conversations_for(user) -> list[tuple[Conversation, bool]]:
+    """The conversations the person is in, newest first, each with whether it has news for them."""
+    rows = db.session.execute(
+        sa.select(Conversation, ConversationMember.last_read_at)
+        .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+        .where(ConversationMember.user_id == user.id, ConversationMember.left_at.is_(None))
+        .options(so.selectinload(Conversation.members).joinedload(ConversationMember.user))
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())).all()
+    return [(conversation, conversation.last_message_by_id != user.id
+             and (read_at is None or conversation.last_message_at > read_at)) for conversation, read_at in rows]
+
+
+def _unread_where(user_id):
+    member = ConversationMember
+    return sa.and_(member.user_id == user_id, member.left_at.is_(None),
+                   Conversation.last_message_by_id != user_id,
+                   sa.or_(member.last_read_at.is_(None), Conversation.last_message_at > member.last_read_at))
+
+
+def unread_column(user_id_column):
+    """How many conversations have news for the member, as a column of their row (see `cop.auth.viewer`)."""
+    return (sa.select(sa.func.count(ConversationMember.conversation_id))
+            .join(Conversation, Conversation.id == ConversationMember.conversation_id)
+            .where(_unread_where(user_id_column)).scalar_subquery())
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(ConversationMember.conversation_id))
+        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
+        .where(_unread_where(user.id))) or 0
+
+
+def find_people(emails: str) -> tuple[list, list[str]]:
+    """The active members with these e-mail addresses (comma or line separated), and what was not found."""
+    wanted = [part.strip().lower() for part in emails.replace("\n", ",").split(",") if part.strip()]
+    found = {u.email.lower(): u for u in db.session.scalars(
+        sa.select(User).where(sa.func.lower(User.email).in_(wanted), User.status == MemberStatus.active))} \
+        if wanted else {}
+    return list(found.values()), [email for email in wanted if email not in found]

@@ -1,0 +1,141 @@
+"""Private messages: a conversation is its members' alone (by page, notification, search and feed), the
+unread count follows what they read, and leaving, muting, blocking and reporting do what they say."""
+
+import html
+
+import sqlalchemy as sa
+
+from cop.auth.models import User
+from cop.extensions import db
+from cop.mail import flush_outbox
+from cop.messages import services
+from cop.messages.models import Conversation, Message, MessageReport
+from cop.notifications.models import Notification
+from tests.conftest import mail_text
+
+
+def _start(app, sender, recipients, subject="Apprentice budget spreadsheet",
+           body="Could I see **your** apprentice budget spreadsheet?"):
+    with app.app_context():
+        conversation = services.start_conversation(db.session.get(User, sender.id),
+                                                   [db.session.get(User, r.id) for r in recipients], subject, body)
+        db.session.commit()
+        flush_outbox()
+        return conversation.id
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_a_member_starts_a_conversation_from_a_profile_and_the_other_answers(app, client, login, make_user,
+                                                                              outbox):
+    asker, peer = make_user(name="Asha Asker"), make_user(name="Pat Peer")
+    login(asker)
+    profile = _text(client.get(f"/members/{peer.id}"))
+    assert "Send Pat Peer a message" in profile
+    response = client.post_form(f"/messages/new?to={peer.id}",
+                                {"subject": "Your budget", "body": "How do you split the apprentice wages?"},
+                                page=f"/messages/new?to={peer.id}")
+    assert response.status_code == 302
+    conversation_url = response.headers["Location"]
+    with app.app_context():
+        flush_outbox()
+    [mail] = outbox(peer.email)
+    assert "Asha Asker wrote in “Your budget”" in mail_text(mail)
+    client.post_form("/auth/signout", {}, page="/")
+
+    login(peer)
+    assert ">Messages <span class=\"badge\">1<" in client.get("/messages/").get_data(as_text=True)
+    page = _text(client.get(conversation_url))
+    assert "How do you split the apprentice wages?" in page
+    assert ">Messages <span class=\"badge\">" not in client.get("/messages/").get_data(as_text=True)
+    conversation_id = int(conversation_url.rstrip("/").split("/")[-1].split("#")[0])
+    client.post_form(f"/messages/{conversation_id}/reply", {"body": "Half HR, half the plant."}, page=conversation_url)
+    with app.app_context():
+        bodies = db.session.scalars(sa.select(Message.body).where(Message.conversation_id == conversation_id)
+                                    .order_by(Message.id)).all()
+        assert bodies == ["How do you split the apprentice wages?", "Half HR, half the plant."]
+
+
+def test_nobody_outside_a_conversation_reaches_it(app, client, login, make_user, facilitator):
+    sender, reader, outsider = make_user(name="Sam Sender"), make_user(name="Rae Reader"), make_user(name="Oz Out")
+    conversation_id = _start(app, sender, [reader], subject="Private budget talk",
+                             body="Our wage band is 18 to 21 dollars.")
+    with app.app_context():
+        message_id = db.session.scalar(sa.select(Message.id).where(Message.conversation_id == conversation_id))
+    for who in (outsider, facilitator):
+        login(who)
+        assert client.get(f"/messages/{conversation_id}").status_code == 404
+        for action in ("reply", "leave", "mute", f"messages/{message_id}/report"):
+            assert client.post_form(f"/messages/{conversation_id}/{action}", {"body": "x"},
+                                    page="/messages/").status_code == 404, action
+        assert "Private budget talk" not in _text(client.get("/messages/"))
+        assert "18 to 21" not in _text(client.get("/search/?q=wage+band"))
+        assert "Private budget talk" not in _text(client.get("/notifications/"))
+        client.post_form("/auth/signout", {}, page="/")
+    with app.app_context():
+        told = db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "message")).all()
+        assert told == [reader.id]
+        assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1  # nothing was added by outsiders
+
+
+def test_leaving_muting_and_blocking(app, client, login, make_user):
+    one, two, three = make_user(name="One Person"), make_user(name="Two Person"), make_user(name="Three Person")
+    conversation_id = _start(app, one, [two, three])
+    login(two)
+    client.post_form(f"/messages/{conversation_id}/mute", {}, page=f"/messages/{conversation_id}")
+    client.post_form(f"/messages/{conversation_id}/reply", {"body": "Muted but still here."},
+                     page=f"/messages/{conversation_id}")
+    client.post_form("/auth/signout", {}, page="/")
+    login(three)
+    client.post_form(f"/messages/{conversation_id}/leave", {}, page=f"/messages/{conversation_id}")
+    assert client.get(f"/messages/{conversation_id}").status_code == 404
+    client.post_form(f"/messages/people/{one.id}/block", {}, page=f"/members/{one.id}")
+    client.post_form("/auth/signout", {}, page="/")
+    with app.app_context():
+        before = {u: db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == u, Notification.kind == "message")) for u in (two.id, three.id)}
+        services.add_message(db.session.get(Conversation, conversation_id), db.session.get(User, one.id), "Anyone?")
+        db.session.commit()
+        after = {u: db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == u, Notification.kind == "message")) for u in (two.id, three.id)}
+        assert after == before  # two muted it, three left it
+    login(one)
+    refused = client.post_form(f"/messages/new?to={three.id}", {"subject": "Hi", "body": "Hello again"},
+                               page=f"/messages/new?to={three.id}")
+    assert refused.status_code == 200 and "Three Person doesn't take messages from you." in _text(refused)
+
+
+def test_a_reported_message_is_the_only_one_the_facilitators_read(app, client, login, make_user, facilitator):
+    rude, reporter = make_user(name="Rude Writer"), make_user(name="Rita Reporter")
+    conversation_id = _start(app, rude, [reporter], body="First, a fair question about stipends.")
+    with app.app_context():
+        rude_message = services.add_message(db.session.get(Conversation, conversation_id),
+                                            db.session.get(User, rude.id), "Something nobody should write.")
+        db.session.commit()
+        rude_id = rude_message.id
+    login(reporter)
+    client.post_form(f"/messages/{conversation_id}/messages/{rude_id}/report", {"reason": "Abusive"},
+                     page=f"/messages/{conversation_id}")
+    client.post_form("/auth/signout", {}, page="/")
+    login(facilitator)
+    page = _text(client.get("/messages/reports"))
+    assert "Something nobody should write." in page and "Abusive" in page
+    assert "a fair question about stipends" not in page
+    with app.app_context():
+        report_id = db.session.scalar(sa.select(MessageReport.id))
+    client.post_form(f"/messages/reports/{report_id}/resolve", {}, page="/messages/reports")
+    assert "No open reports." in _text(client.get("/messages/reports"))
+
+
+def test_a_conversation_holds_at_most_ten_people(app, make_user):
+    people = [make_user() for _ in range(11)]
+    with app.app_context():
+        sender = db.session.get(User, people[0].id)
+        try:
+            services.start_conversation(sender, [db.session.get(User, p.id) for p in people[1:]], "Too many", "Hi")
+        except services.MessageError as error:
+            assert "at most 10 people" in str(error)
+        else:
+            raise AssertionError("eleven people were let into one conversation")
