@@ -57,6 +57,9 @@ class Config:
     # Other host names this site answers for in production (comma-separated), besides COP_BASE_URL's.
     COP_TRUSTED_HOSTS = [host.strip() for host in os.environ.get("COP_TRUSTED_HOSTS", "").split(",") if host.strip()]
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+    # Reply by e-mail: notification e-mails about thread replies and private messages carry a Reply-To at
+    # this domain (its mail server pipes messages to `flask mail receive`). Unset: no Reply-To, web only.
+    COP_REPLY_DOMAIN = os.environ.get("COP_REPLY_DOMAIN") or None
 
     # Flask-Limiter: memory per process by default; point at Redis so limits hold across workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -54,8 +54,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import (auth, competencies, discussions, events, home, members, messages, notifications, orgs,
-                     practices, programs, search)
+    from cop import (auth, competencies, discussions, events, home, inbound, members, messages, notifications,
+                     orgs, practices, programs, search)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -77,6 +77,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     programs.init_app(app)
     search.init_app(app)
     messages.init_app(app)
+    inbound.init_app(app)
     return app
 
 

@@ -151,7 +151,8 @@ def hand_built_urls(app, email: str) -> list[str]:
         practice_id, last = db.session.execute(
             sa.select(PracticeRevision.practice_id, sa.func.max(PracticeRevision.number))
             .group_by(PracticeRevision.practice_id).order_by(sa.func.max(PracticeRevision.number).desc())).first()
-        assert thread and reply and session and attachment, "the demo holds what the sweep needs"
+        series_id = db.session.scalar(sa.select(Event.series_id).where(Event.series_id.is_not(None)))
+        assert thread and reply and session and attachment and series_id, "the demo holds what the sweep needs"
         event = {"event_id": session.id}
         return [
             url_for("discussions.edit", thread_id=thread.id),
@@ -164,6 +165,7 @@ def hand_built_urls(app, email: str) -> list[str]:
             url_for("practices.compare", practice_id=practice_id, **{"from": 1, "to": last}),
             url_for("practices.download_attachment", practice_id=attachment.practice_id,
                     attachment_id=attachment.id),
+            url_for("events.series_calendar", series_id=series_id),
         ]
 
 

@@ -21,6 +21,7 @@ from cop.extensions import HotRead, db, utcnow
 from cop.notifications import services as notifications
 from cop.notifications.models import Notification
 from cop.practices.models import Practice, Topic
+from cop.replies import reply_address
 from cop.text import render_markdown
 
 # The notification kinds discussions cause; all but "flag" may go out by e-mail.
@@ -414,7 +415,8 @@ def _notify_reply(thread: Thread, reply: Reply, parent: Reply | None, mentioned:
 
     def tell(user, kind, text):
         if user is not None and user.id not in told and user.is_active and thread.can_view(user):
-            notifications.notify(user, kind, text, url, actor=actor)
+            notifications.notify(user, kind, text, url, actor=actor,
+                                 reply_to=None if thread.is_locked else reply_address(user.id, "thread", thread.id))
             told.add(user.id)
 
     for user in mentioned:

@@ -11,6 +11,7 @@ from cop.extensions import db, utcnow
 from cop.messages.models import Conversation, ConversationMember, Message, MessageBlock, MessageReport
 from cop.notifications import services as notifications
 from cop.notifications.models import Notification
+from cop.replies import reply_address
 from cop.text import render_markdown
 
 MAX_PEOPLE = 10  # in one conversation, the person who starts it included
@@ -98,7 +99,7 @@ def add_message(conversation: Conversation, author, body: str) -> Message:
         if has_blocked(member.user_id, author.id):
             continue
         notifications.notify(member.user, "message", f"{author.name} wrote in “{conversation.subject}”.", url,
-                             actor=author)
+                             actor=author, reply_to=reply_address(member.user_id, "conversation", conversation.id))
     return message
 
 

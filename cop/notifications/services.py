@@ -23,9 +23,10 @@ DEFAULT_FREQUENCY = EmailFrequency.immediately
 DIGEST_WINDOW = timedelta(days=7)
 
 
-def notify(user, kind: str, text: str, url: str, actor=None) -> Notification | None:
+def notify(user, kind: str, text: str, url: str, actor=None, reply_to: str | None = None) -> Notification | None:
     """Add an in-app notification for `user` (never for the person who caused it); e-mail it at once
-    when its kind is e-mailed and the member asked for every notification right away."""
+    when its kind is e-mailed and the member asked for every notification right away. `reply_to`: the
+    address at which answering the e-mail posts an answer (see cop.replies)."""
     if actor is not None and actor.id == user.id:
         return None
     notification = Notification(user_id=user.id, kind=kind, text=text[:500], url=url[:500],
@@ -34,7 +35,7 @@ def notify(user, kind: str, text: str, url: str, actor=None) -> Notification | N
     if kind in EMAIL_KINDS and getattr(user, "is_active", False) \
             and email_frequency(user) is EmailFrequency.immediately:
         if not db.session.info.get("notifications_without_email"):
-            _send_one(user, notification)
+            _send_one(user, notification, reply_to)
         notification.emailed_at = utcnow()
     return notification
 
@@ -164,10 +165,13 @@ def _mail_extras(user) -> dict:
     }
 
 
-def _send_one(user, notification: Notification) -> None:
+def _send_one(user, notification: Notification, reply_to: str | None = None) -> None:
     extras = _mail_extras(user)
-    send_mail(user.email, notification.text[:200], "notification", headers=extras.pop("headers"), user=user,
-              notification=notification, link=absolute_url(notification.url), **extras)
+    headers = extras.pop("headers")
+    if reply_to:
+        headers["Reply-To"] = reply_to
+    send_mail(user.email, notification.text[:200], "notification", headers=headers, user=user,
+              notification=notification, link=absolute_url(notification.url), can_reply=bool(reply_to), **extras)
 
 
 def _due_for_digest(user_id: int, now):
