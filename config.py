@@ -34,6 +34,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     COP_INDEX_DIR = os.environ.get("COP_INDEX_DIR", str(INSTANCE_DIR / "index"))
     COP_UPLOAD_DIR = os.environ.get("COP_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Empty: attachments live in COP_UPLOAD_DIR. Several nodes share a bucket instead (see cop/storage.py):
+    # s3://bucket/prefix?endpoint=https://s3.example.net&region=eu-west-1
+    COP_STORAGE_URL = os.environ.get("COP_STORAGE_URL", "")
     COP_COMMUNITY_NAME = os.environ.get("COP_COMMUNITY_NAME", "Northbridge Work-Based Learning Community")
     COP_DEFAULT_TIMEZONE = os.environ.get("COP_DEFAULT_TIMEZONE", "America/Chicago")
     COP_INVITATION_DAYS = int(os.environ.get("COP_INVITATION_DAYS", "14"))
