@@ -17,6 +17,7 @@ import unicodedata
 import uuid
 from collections import Counter
 from contextlib import contextmanager
+from datetime import timedelta
 from dataclasses import dataclass, field
 from itertools import chain, filterfalse, islice
 from pathlib import Path
@@ -354,10 +355,14 @@ def _apply_changes(folder: Path, timeout: float) -> int:
         # Ids below the new position that we have not seen belong to transactions still in flight
         # (PostgreSQL hands out ids before commit) or rolled back: look for them again for a while.
         missing = set(range(position + 1, new_position + 1)) - seen if new_position - position < 100_000 else set()
-        gaps = {i: t for i, t in gaps.items() if i not in seen and now - t < GAP_SECONDS}
-        gaps.update({i: now for i in missing})
-        writer.commit()
-        _write_position(folder, {"position": new_position, "gaps": {str(k): v for k, v in gaps.items()}})
+        kept = {i: t for i, t in gaps.items() if i not in seen and now - t < GAP_SECONDS}
+        kept.update({i: now for i in missing})
+        if upserts or deletes:
+            writer.commit()
+        else:
+            writer.cancel()  # nothing to write: no new generation, so searchers keep theirs
+        if new_position != position or kept != gaps:
+            _write_position(folder, {"position": new_position, "gaps": {str(k): v for k, v in kept.items()}})
         db.session.rollback()  # release the read snapshot
         return len(upserts) + len(deletes)
     except BaseException:
@@ -383,10 +388,26 @@ def heal(app, damaged: Path) -> dict | None:
         return _build(app, processes=1)  # no forking from a worker's background thread
 
 
+def gaps_below(latest: int) -> dict[str, float]:
+    """Ids at or below `latest` that the change log does not hold but a transaction still in flight may yet
+    commit (PostgreSQL hands out ids before commit): every missing id above the newest entry older than
+    GAP_SECONDS. A rebuild records them, as sync does, so a change committed during the build is applied."""
+    since = utcnow() - timedelta(seconds=GAP_SECONDS)
+    floor = db.session.scalar(sa.select(SearchChange.id).where(SearchChange.created_at < since)
+                              .order_by(SearchChange.created_at.desc(), SearchChange.id.desc()).limit(1)) or 0
+    if latest - floor > 100_000:
+        floor = latest - 100_000
+    present = set(db.session.scalars(sa.select(SearchChange.id).where(SearchChange.id > floor,
+                                                                     SearchChange.id <= latest)))
+    now = time.time()
+    return {str(i): now for i in range(floor + 1, latest + 1) if i not in present}
+
+
 def _build(app, progress=None, processes: int | None = None) -> dict:
     started = time.monotonic()
     begin_read()
     start_position = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
+    start_gaps = gaps_below(start_position)
     folder = _create_build_dir(app)
     ix = index.open_dir(folder)
     writer = ix.writer(procs=processes or max(1, min(2, os.cpu_count() or 1)), multisegment=True, limitmb=256)
@@ -408,7 +429,7 @@ def _build(app, progress=None, processes: int | None = None) -> dict:
         writer.cancel()
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    _write_position(folder, {"position": start_position, "gaps": {}})
+    _write_position(folder, {"position": start_position, "gaps": start_gaps})
     _swap_in(app, folder)
     caught_up = sync(app)
     return {"documents": counts, "caught_up": caught_up, "seconds": time.monotonic() - started,
@@ -434,12 +455,26 @@ def sync_or_repair(app) -> tuple[int, str | None]:
     return sum(report["documents"].values()), found
 
 
-def catch_up(app, timeout: float = 0.5) -> int:
-    """Sync first if the change log is ahead of this index (one cheap query when it isn't)."""
-    folder = ensure_index(app)
-    state = _read_position(folder)
+def behind(app, folder: Path | None = None) -> bool:
+    """Whether the change log holds something this index has not applied: an entry past its position, or
+    one of its gaps committed since. A gap that is only waiting (a rolled-back write, most often) is not
+    work, so it costs a query but no index write; it is dropped by the next sync after GAP_SECONDS."""
+    state = _read_position(folder or ensure_index(app))
     latest = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
-    if latest <= state["position"] and not state.get("gaps"):
+    if latest > state["position"]:
+        return True
+    gaps = state.get("gaps") or {}
+    if not gaps:
+        return False
+    if time.time() - min(gaps.values()) >= GAP_SECONDS:
+        return True  # one sync forgets the expired ones
+    return db.session.scalar(sa.select(SearchChange.id).where(SearchChange.id.in_([int(i) for i in gaps]))
+                             .limit(1)) is not None
+
+
+def catch_up(app, timeout: float = 0.5) -> int:
+    """Sync first if the change log is ahead of this index (one or two cheap queries when it isn't)."""
+    if not behind(app):
         return 0
     try:
         return sync(app, timeout=timeout)
