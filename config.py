@@ -33,6 +33,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     COP_INDEX_DIR = os.environ.get("COP_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    # How this node's index is named in the database (for `flask search prune`); host name and folder by default.
+    COP_SEARCH_NODE = os.environ.get("COP_SEARCH_NODE", "")
+    # An index further behind the change log than this many entries is rebuilt rather than replayed.
+    COP_SEARCH_REPLAY_LIMIT = int(os.environ.get("COP_SEARCH_REPLAY_LIMIT", "20000"))
+    # `flask search prune` drops change-log entries every index has applied, and any older than this.
+    COP_SEARCH_LOG_DAYS = int(os.environ.get("COP_SEARCH_LOG_DAYS", "30"))
     COP_UPLOAD_DIR = os.environ.get("COP_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Empty: attachments live in COP_UPLOAD_DIR. Several nodes share a bucket instead (see cop/storage.py):
     # s3://bucket/prefix?endpoint=https://s3.example.net&region=eu-west-1

@@ -2,16 +2,17 @@
 that is safe for a node that was down, and an index that catches up instead of answering "0 results"."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from whoosh import index as whoosh_index
 
-from cop.extensions import db
+from cop.extensions import db, utcnow
 from cop.practices import services as library
 from cop.practices.models import Practice, Topic
 from cop.search import engine
-from cop.search.models import SearchChange
+from cop.search.models import SearchChange, SearchIndex
 from tests.conftest import made_in
 
 
@@ -111,3 +112,102 @@ def test_a_gap_that_fills_is_applied_by_the_next_search(app, member, publish):
             == position + 1
         assert engine.catch_up(app) == 1
         assert engine.search(app, "wombat").total == 1
+
+
+def other_node(app, tmp_path, name: str):
+    """A second app on the same database with its own index folder, as another machine would be."""
+    from config import TestConfig
+    from cop import create_app
+    from tests.conftest import FormClient
+
+    node = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                      COP_INDEX_DIR=str(tmp_path / name / "index"), MAIL_DIR=str(tmp_path / name / "mail"),
+                      COP_UPLOAD_DIR=str(tmp_path / name / "uploads"), COP_SEARCH_NODE=name)
+    node.test_client_class = FormClient
+    return node
+
+
+def age_the_log(app, days: float) -> None:
+    with app.app_context():
+        db.session.execute(sa.update(SearchChange).values(created_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+
+
+def found(node, word: str) -> int:
+    with node.app_context():
+        return engine.search(node, word).total
+
+
+def test_prune_keeps_what_a_node_behind_needs_and_a_node_down_too_long_rebuilds(app, runner, publish, tmp_path):
+    publish(title="Apprentice wages", body="the axolotl grant")
+    late = other_node(app, tmp_path, "late")
+    with late.app_context():
+        engine.sync(late)  # this node has applied the first practice only ...
+        late_position = engine.applied_through(engine.current_dir(late))
+    for n in range(3):
+        publish(title=f"Later practice {n}", body="the okapi fund")
+    with app.app_context():
+        engine.sync(app)  # ... the first node everything
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchIndex)) == 2
+    age_the_log(app, days=1)
+    result = runner.invoke(args=["search", "prune"])
+    assert result.exit_code == 0 and "2 index(es) heard from in 30 days" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.min(SearchChange.id))) == late_position
+    with late.app_context():
+        assert engine.sync(late) > 0 and found(late, "okapi") == 3  # nothing it needed was dropped
+
+    # The late node goes down for longer than the retention; the log is pruned without waiting for it.
+    for n in range(2):
+        publish(title=f"While it was down {n}", body="the quetzal scheme")
+    with app.app_context():
+        engine.sync(app)
+        db.session.execute(sa.update(SearchIndex).where(SearchIndex.name == "late")
+                           .values(reported_at=utcnow() - timedelta(days=40)))
+        db.session.commit()
+    age_the_log(app, days=31)
+    result = runner.invoke(args=["search", "prune"])
+    assert "Not heard from since" in result.output and "late" in result.output
+    with late.app_context():
+        assert engine.needs_rebuild(late, engine.current_dir(late))
+        with pytest.raises(engine.CatchingUp):
+            engine.ready_for_search(late)
+        engine._catchers[str(engine._root(late))].join(30)
+        assert found(late, "quetzal") == 2 and found(late, "okapi") == 3
+        db.engine.dispose()
+
+
+def test_a_new_node_says_it_is_catching_up_instead_of_answering_no_results(app, client, member, login, publish,
+                                                                          tmp_path, runner):
+    for n in range(4):
+        publish(title=f"Budget practice {n}", body="the pangolin allowance")
+    with app.app_context():
+        engine.sync(app)
+    age_the_log(app, days=40)
+    assert runner.invoke(args=["search", "prune"]).exit_code == 0  # years of log, as far as a new node knows
+    new = other_node(app, tmp_path, "new")
+    visitor = new.test_client()
+    login(member, client=visitor)
+    page = visitor.get("/search/", query_string={"q": "pangolin"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 503 and "Retry-After" in page.headers
+    assert "Search on this server is catching up: " in html and "0 results" not in html
+    assert visitor.get("/search/suggest", query_string={"q": "budg"}).status_code == 503
+    with new.app_context():
+        engine._catchers[str(engine._root(new))].join(30)
+    page = visitor.get("/search/", query_string={"q": "pangolin"})
+    assert page.status_code == 200 and "4 results" in page.get_data(as_text=True)
+    with new.app_context():
+        db.engine.dispose()
+
+
+def test_a_catch_up_in_progress_is_shown_as_a_percentage(app, tmp_path):
+    with app.app_context():
+        assert engine.catch_up_percent(app) is None
+        engine._write_progress(app, 62, 100)
+        assert engine.catch_up_percent(app) == 62
+        engine._write_progress(app, 100, 100)
+        assert engine.catch_up_percent(app) == 99  # 100 % only once it is swapped in, and then it is gone
+        progress = engine._root(app) / engine.CATCH_UP_FILE
+        progress.write_text('{"done": 5, "total": 10, "pid": 999999999, "at": 0}')  # a process that died
+        assert engine.catch_up_percent(app) is None

@@ -19,7 +19,7 @@ NEUTRAL = "cop_cache_neutral"
 # Tables whose writes never change a cached fragment: bookkeeping, mail, and per-member state that pages
 # fill in per request (notification counts, read marks).
 IGNORED_TABLES = frozenset({
-    "content_version", "search_changes", "outbox_messages", "notifications", "notification_settings",
+    "content_version", "search_changes", "search_indexes", "outbox_messages", "notifications", "notification_settings",
     "thread_reads", "alembic_version",
 })
 

@@ -15,6 +15,8 @@ from cop.search.forms import SearchForm
 PER_PAGE = 10
 REBUILDING = "Search is being rebuilt, try again in a minute."
 RETRY_AFTER = {"Retry-After": str(engine.RETRY_AFTER_SECONDS)}
+CATCHING_UP = "Search on this server is catching up: {}%. Try again in a moment."
+CATCHING_UP_RETRY_SECONDS = 10
 
 
 def _day(value) -> int | None:
@@ -55,7 +57,14 @@ def index():
                                                                          "organization")}
     results = engine.Results()
     if text:
-        engine.catch_up(current_app)
+        try:
+            engine.ready_for_search(current_app)
+        except engine.CatchingUp as catching_up:
+            # Never "0 results" for words that are there: say why there is no answer yet, and when to ask again.
+            return render_template("search/index.html", form=form, text="", results=results, entries=[],
+                                   page=page, per_page=PER_PAGE, message=CATCHING_UP.format(catching_up.percent),
+                                   kind=kind, filters=filters, labels=_facet_labels({}), kinds=KINDS), \
+                503, {"Retry-After": str(CATCHING_UP_RETRY_SECONDS)}
         try:
             results = engine.search(current_app, text, kinds=[kind] if kind else None, filters=filters,
                                     day_from=day_from, day_to=day_to,
@@ -94,7 +103,11 @@ def _entries(results) -> list[dict]:
 def suggest():
     """Titles for the header's type-ahead (progressive enhancement: the form works without it)."""
     text = request.args.get("q", "")[:200]
-    engine.catch_up(current_app, timeout=0.2)
+    try:
+        engine.ready_for_search(current_app, timeout=0.2)
+    except engine.CatchingUp as catching_up:
+        return (jsonify(titles=[], message=CATCHING_UP.format(catching_up.percent)), 503,
+                {"Retry-After": str(CATCHING_UP_RETRY_SECONDS)})
     try:
         found = engine.suggest_titles(current_app, text, limit=12)
     except engine.IndexRebuilding:
