@@ -55,8 +55,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import (auth, competencies, discussions, events, home, members, notifications, orgs, practices,
-                     programs, search)
+    from cop import (auth, competencies, discussions, events, health, home, members, notifications, orgs,
+                     practices, programs, search)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -69,6 +69,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(events.bp, url_prefix="/events")
     app.register_blueprint(programs.bp, url_prefix="/programs")
     app.register_blueprint(search.bp, url_prefix="/search")
+    app.register_blueprint(health.bp, url_prefix="/healthz")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
