@@ -679,6 +679,10 @@ def ready_for_search(app, timeout: float = 0.5) -> None:
         start_catching_up(app)
         raise CatchingUp(catch_up_percent(app) or 0)
     catch_up(app, timeout=timeout)
+    # The writer was busy: with this node's catch-up (then say so), or with another request's sync (then the
+    # index is only a moment behind, and answering from it is fine).
+    if (percent := catch_up_percent(app)) is not None and behind(app):
+        raise CatchingUp(percent)
 
 
 # Reading: one searcher per process and index folder, refreshed (cheap) instead of reopened (slow).
