@@ -91,6 +91,8 @@ class Config:
     COP_FRAGMENT_CACHE_BYTES = int(os.environ.get("COP_FRAGMENT_CACHE_BYTES", str(64 * 1024 * 1024)))
     # Practice view counts are written in batches, at most this often per worker.
     COP_VIEW_FLUSH_SECONDS = float(os.environ.get("COP_VIEW_FLUSH_SECONDS", "2"))
+    # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto; 0 trusts none.
+    COP_PROXIES = int(os.environ.get("COP_PROXIES", "0"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

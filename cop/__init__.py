@@ -28,6 +28,12 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         security.configure_production(app)
 
     _ensure_local_folders(app)
+    if app.config["COP_PROXIES"]:
+        # Behind nginx: the client's address and scheme come from the proxies' X-Forwarded-For and -Proto,
+        # trusting exactly COP_PROXIES of them (so per-address limits see clients, not the proxy).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["COP_PROXIES"], x_proto=app.config["COP_PROXIES"])
     app.url_map.converters["int"] = forms.DatabaseIntConverter
 
     from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate, release_hot_connection
