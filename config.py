@@ -35,8 +35,9 @@ class Config:
     COP_INDEX_DIR = os.environ.get("COP_INDEX_DIR", str(INSTANCE_DIR / "index"))
     # How this node's index is named in the database (for `flask search prune`); host name and folder by default.
     COP_SEARCH_NODE = os.environ.get("COP_SEARCH_NODE", "")
-    # An index further behind the change log than this many entries is rebuilt rather than replayed.
-    COP_SEARCH_REPLAY_LIMIT = int(os.environ.get("COP_SEARCH_REPLAY_LIMIT", "20000"))
+    # An index further behind the change log than this many entries is rebuilt rather than replayed (a count,
+    # not a rate limit: the *_LIMIT settings are those).
+    COP_SEARCH_REPLAY_ENTRIES = int(os.environ.get("COP_SEARCH_REPLAY_ENTRIES", "20000"))
     # `flask search prune` drops change-log entries every index has applied, and any older than this.
     COP_SEARCH_LOG_DAYS = int(os.environ.get("COP_SEARCH_LOG_DAYS", "30"))
     COP_UPLOAD_DIR = os.environ.get("COP_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))

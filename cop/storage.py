@@ -245,4 +245,4 @@ def init_app(app):
             target.check()
         except StorageError as error:
             raise click.ClickException(f"{target.describe()} does not answer: {error}") from None
-        click.echo(f"{target.describe()} answers.")
+        click.echo(f"Attachments are kept in {target.describe()}, which answers.")

@@ -72,7 +72,8 @@ def _search(latest: int) -> dict:
     folder = engine.current_dir(current_app)
     if folder is None:
         return {"status": "not built", "lag": latest}
-    lag = max(0, latest - engine.applied_through(folder))
+    # Entries past the index's position; ids it still waits for below it are mostly rolled-back writes.
+    lag = max(0, latest - engine.position(folder))
     percent = engine.catch_up_percent(current_app)
     if percent is not None:
         return {"status": "catching up", "lag": lag, "percent": percent}

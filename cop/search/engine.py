@@ -393,6 +393,11 @@ def node_name(app) -> str:
     return (app.config.get("COP_SEARCH_NODE") or f"{socket.gethostname()}:{_root(app)}")[:200]
 
 
+def position(folder: Path) -> int:
+    """The newest change-log id this index has applied (ids below it it still waits for are its gaps)."""
+    return _read_position(folder)["position"]
+
+
 def applied_through(folder: Path) -> int:
     """The log id up to which this index has applied every entry (its position, below any gap it still
     waits for)."""
@@ -424,13 +429,13 @@ def report_position(app, folder: Path, force: bool = False) -> None:
 def needs_rebuild(app, folder: Path) -> bool:
     """Whether this index should be built from the database rather than catch up from the log: the log was
     pruned past its position (a node down longer than the retention, or a new node joining an old network),
-    or it is more than COP_SEARCH_REPLAY_LIMIT ids behind."""
+    or it is more than COP_SEARCH_REPLAY_ENTRIES ids behind."""
     begin_read()
     latest, first = db.session.execute(sa.select(sa.func.max(SearchChange.id), sa.func.min(SearchChange.id))).one()
     position = _read_position(folder)["position"]
     if latest is None or latest <= position:
         return False
-    return first > position + 1 or latest - position > app.config.get("COP_SEARCH_REPLAY_LIMIT", 20_000)
+    return first > position + 1 or latest - position > app.config.get("COP_SEARCH_REPLAY_ENTRIES", 20_000)
 
 
 # Catching up in the background: from a worker's start, or when a search finds the index far behind. One
@@ -460,12 +465,13 @@ def _catch_up_in_background(app) -> None:
         try:
             folder = ensure_index(app)
             if not needs_rebuild(app, folder):
-                db.session.rollback()
-                _write_progress(app, 0, 1)
-                try:
-                    sync(app, timeout=120)
-                finally:
-                    _clear_progress(app)
+                if behind(app, folder):
+                    db.session.rollback()
+                    _write_progress(app, 0, 1)
+                    try:
+                        sync(app, timeout=120)
+                    finally:
+                        _clear_progress(app)
                 return
             db.session.rollback()
             with _rebuild_lock(app, wait=False) as held:
