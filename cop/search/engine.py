@@ -412,7 +412,8 @@ def report_position(app, folder: Path, force: bool = False) -> None:
     """Record in the database how far this index has got (at most every REPORT_SECONDS per process), so
     `flask search prune` keeps the entries it still needs. In its own short transaction; best effort."""
     name = node_name(app)
-    if not force and time.monotonic() - _reported.get(name, -REPORT_SECONDS) < REPORT_SECONDS:
+    key = f"{db.engine.url}|{name}"
+    if not force and time.monotonic() - _reported.get(key, -REPORT_SECONDS) < REPORT_SECONDS:
         return
     values = {"position": applied_through(folder), "reported_at": utcnow()}
     try:
@@ -423,7 +424,7 @@ def report_position(app, folder: Path, force: bool = False) -> None:
     except sa.exc.SQLAlchemyError as error:  # another worker inserted it first, or the database is busy
         log.info("Could not report the search index position (%s)", type(error).__name__)
         return
-    _reported[name] = time.monotonic()
+    _reported[key] = time.monotonic()
 
 
 def needs_rebuild(app, folder: Path) -> bool:
