@@ -202,7 +202,10 @@ def _forgotten_unless_committed(session, transaction):
 
 
 def init_app(app):
-    app.extensions["cop_storage"] = store_from_url(app.config.get("COP_STORAGE_URL", ""), app.config["COP_UPLOAD_DIR"])
+    app.extensions["cop_storage"] = target = store_from_url(app.config.get("COP_STORAGE_URL", ""),
+                                                            app.config["COP_UPLOAD_DIR"])
+    if isinstance(target, LocalStore):
+        target.folder.mkdir(parents=True, exist_ok=True)  # file:///elsewhere, like the default, exists from the start
 
     @app.cli.group("storage")
     def storage_cli():
