@@ -33,7 +33,17 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     COP_INDEX_DIR = os.environ.get("COP_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    # How this node's index is named in the database (for `flask search prune`); host name and folder by default.
+    COP_SEARCH_NODE = os.environ.get("COP_SEARCH_NODE", "")
+    # An index further behind the change log than this many entries is rebuilt rather than replayed (a count,
+    # not a rate limit: the *_LIMIT settings are those).
+    COP_SEARCH_REPLAY_ENTRIES = int(os.environ.get("COP_SEARCH_REPLAY_ENTRIES", "20000"))
+    # `flask search prune` drops change-log entries every index has applied, and any older than this.
+    COP_SEARCH_LOG_DAYS = int(os.environ.get("COP_SEARCH_LOG_DAYS", "30"))
     COP_UPLOAD_DIR = os.environ.get("COP_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Empty: attachments live in COP_UPLOAD_DIR. Several nodes share a bucket instead (see cop/storage.py):
+    # s3://bucket/prefix?endpoint=https://s3.example.net&region=eu-west-1
+    COP_STORAGE_URL = os.environ.get("COP_STORAGE_URL", "")
     COP_COMMUNITY_NAME = os.environ.get("COP_COMMUNITY_NAME", "Northbridge Work-Based Learning Community")
     COP_DEFAULT_TIMEZONE = os.environ.get("COP_DEFAULT_TIMEZONE", "America/Chicago")
     COP_INVITATION_DAYS = int(os.environ.get("COP_INVITATION_DAYS", "14"))
@@ -85,6 +95,8 @@ class Config:
     COP_FRAGMENT_CACHE_BYTES = int(os.environ.get("COP_FRAGMENT_CACHE_BYTES", str(64 * 1024 * 1024)))
     # Practice view counts are written in batches, at most this often per worker.
     COP_VIEW_FLUSH_SECONDS = float(os.environ.get("COP_VIEW_FLUSH_SECONDS", "2"))
+    # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto; 0 trusts none.
+    COP_PROXIES = int(os.environ.get("COP_PROXIES", "0"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

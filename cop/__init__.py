@@ -22,12 +22,18 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # Logged SQL errors never carry their bound parameters (password hashes, session tokens, posts).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
                                                "hide_parameters": True}
-    from cop import cli, errors, forms, links, mail, security, text
+    from cop import cli, errors, forms, links, mail, security, storage, text
 
     if app.config["ENV_NAME"] == "production":
         security.configure_production(app)
 
     _ensure_local_folders(app)
+    if app.config["COP_PROXIES"]:
+        # Behind nginx: the client's address and scheme come from the proxies' X-Forwarded-For and -Proto,
+        # trusting exactly COP_PROXIES of them (so per-address limits see clients, not the proxy).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["COP_PROXIES"], x_proto=app.config["COP_PROXIES"])
     app.url_map.converters["int"] = forms.DatabaseIntConverter
 
     from cop.extensions import configure_sqlite, csrf, db, init_limiter, login_manager, migrate, release_hot_connection
@@ -50,12 +56,13 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     errors.init_app(app)
     forms.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
     links.init_app(app)
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import (auth, competencies, discussions, events, home, inbound, members, messages, notifications,
-                     orgs, practices, programs, search)
+    from cop import (auth, competencies, discussions, events, health, home, inbound, members, messages,
+                     notifications, orgs, practices, programs, search)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -69,6 +76,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(programs.bp, url_prefix="/programs")
     app.register_blueprint(search.bp, url_prefix="/search")
     app.register_blueprint(messages.bp, url_prefix="/messages")
+    app.register_blueprint(health.bp, url_prefix="/healthz")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)

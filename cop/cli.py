@@ -36,6 +36,9 @@ def init_app(app):
         counts.update(seed_messages())
         db.session.commit()
         deliver_pending()
+        from cop.search import engine
+
+        engine.sync_or_repair(app)  # this node's search finds the demo at once; other nodes catch up
         click.echo("Created " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
         click.echo("\n".join(login_lines()))
 

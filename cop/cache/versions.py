@@ -19,9 +19,9 @@ NEUTRAL = CACHE_NEUTRAL
 # in per request (notification and message counts, read marks), and private messages, which no cached
 # page shows.
 IGNORED_TABLES = frozenset({
-    "content_version", "search_changes", "outbox_messages", "notifications", "notification_settings",
-    "thread_reads", "alembic_version", "conversations", "conversation_members", "messages", "message_blocks",
-    "message_reports",
+    "content_version", "search_changes", "search_indexes", "outbox_messages", "notifications",
+    "notification_settings", "thread_reads", "alembic_version", "conversations", "conversation_members", "messages",
+    "message_blocks", "message_reports",
 })
 
 _BUMP = sa.text("UPDATE content_version SET value = value + 1 WHERE id = 1")

@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 from markupsafe import Markup
 
+from cop import storage
 from cop.competencies.models import Competency
 from cop.extensions import db, utcnow
 from cop.practices.models import (RESTORE_WINDOW, Attachment, Bookmark, Facet, HelpfulMark, Practice,
@@ -179,7 +180,7 @@ def purge_deleted(now=None) -> int:
     doomed = db.session.scalars(sa.select(Practice).where(Practice.deleted_at < cutoff)).all()
     for practice in doomed:
         for attachment in practice.attachments:
-            _attachment_path(attachment).unlink(missing_ok=True)
+            storage.remove_after_commit(attachment.stored_name)
         db.session.delete(practice)
     return len(doomed)
 
@@ -327,10 +328,6 @@ def sniff_type(head: bytes, stream) -> str | None:
     return None
 
 
-def _attachment_path(attachment: Attachment) -> Path:
-    return Path(current_app.config["COP_UPLOAD_DIR"]) / attachment.stored_name
-
-
 def _clean_filename(name: str, kind: str) -> str:
     stem = Path(name or "document").stem
     stem = re.sub(r"[^\w .()-]+", "", stem, flags=re.UNICODE).strip(" .") or "document"
@@ -352,12 +349,11 @@ def add_attachment(practice: Practice, stream, filename: str, by) -> Attachment:
         raise LibraryError("Only PDF, Word, Excel, PowerPoint, PNG and JPG files can be attached, "
                            "and the file's contents must match.")
     stored_name = f"{secrets.token_hex(16)}.{kind}"
-    folder = Path(current_app.config["COP_UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
     stream.seek(0)
-    with (folder / stored_name).open("wb") as out:
-        while chunk := stream.read(64 * 1024):
-            out.write(chunk)
+    try:
+        storage.put_in_transaction(stored_name, stream)
+    except storage.StorageError as error:
+        raise LibraryError("The file could not be stored just now; please try again in a minute.") from error
     attachment = Attachment(practice=practice, filename=_clean_filename(filename, kind), stored_name=stored_name,
                             content_type=ATTACHMENT_TYPES[kind], size=size, uploaded_by_id=by.id)
     db.session.add(attachment)
@@ -365,12 +361,15 @@ def add_attachment(practice: Practice, stream, filename: str, by) -> Attachment:
 
 
 def remove_attachment(attachment: Attachment) -> None:
-    _attachment_path(attachment).unlink(missing_ok=True)
+    """Delete the row; its file goes once the deletion is committed."""
+    storage.remove_after_commit(attachment.stored_name)
     db.session.delete(attachment)
 
 
-def attachment_path(attachment: Attachment) -> Path:
-    return _attachment_path(attachment)
+def open_attachment(attachment: Attachment):
+    """A file object streaming the attachment's bytes; FileNotFoundError when the store has no such file,
+    storage.StorageError when the store does not answer."""
+    return storage.store().open(attachment.stored_name)
 
 
 # What members see, and how the library filters it.

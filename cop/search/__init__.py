@@ -44,11 +44,30 @@ def init_app(app):
     def sync_command():
         """Apply changes the index has not seen yet (safe to run from cron, on every machine)."""
         refreshed, damage = engine.sync_or_repair(app)
-        if damage:
+        if damage == "behind":
+            click.echo(f"The search index was far behind the change log; rebuilt it from the database: "
+                       f"{refreshed} document(s).")
+        elif damage:
             click.echo(f"The search index was damaged ({damage}); rebuilt it from the database: "
                        f"{refreshed} document(s).")
         else:
             click.echo(f"Refreshed {refreshed} document(s).")
+
+
+    @search_cli.command("prune")
+    @click.option("--days", type=click.IntRange(min=1), default=None,
+                  help="Keep entries this many days at least (COP_SEARCH_LOG_DAYS, 30 by default).")
+    def prune_command(days):
+        """Drop change-log entries every index has applied or older than the retention (cron, on one machine)."""
+        days = days or app.config["COP_SEARCH_LOG_DAYS"]
+        report = engine.prune(days)
+        db.session.commit()
+        applied = "" if report["applied"] is None else f", all applied up to {report['applied']}"
+        click.echo(f"Dropped {report['deleted']} change-log entr{'y' if report['deleted'] == 1 else 'ies'} "
+                   f"({report['indexes']} index(es) heard from in {days} days{applied}).")
+        for name, reported_at in report["silent"]:
+            click.echo(f"Not heard from since {reported_at:%Y-%m-%d}, so not waited for: {name} "
+                       f"(it rebuilds its index when it is back).")
 
 
 def _sync_quietly(app):
@@ -58,7 +77,7 @@ def _sync_quietly(app):
     with app.app_context():
         try:
             engine.sync(app)
-        except engine.IndexRebuilding:  # logged once where it was found; a rebuild is under way
+        except (engine.IndexRebuilding, engine.CatchingUp):  # logged where found; a build is under way
             pass
         except Exception:  # the change log still holds the work; the next sync applies it
             log.exception("Search sync after commit failed")

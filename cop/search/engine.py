@@ -11,12 +11,14 @@ import logging
 import os
 import re
 import shutil
+import socket
 import threading
 import time
 import unicodedata
 import uuid
 from collections import Counter
 from contextlib import contextmanager
+from datetime import timedelta
 from dataclasses import dataclass, field
 from itertools import chain, filterfalse, islice
 from pathlib import Path
@@ -32,7 +34,7 @@ from whoosh.reading import ReaderClosed, SegmentReader, TermNotFound
 from cop.extensions import begin_read, db, utcnow
 from cop.search import matching
 from cop.search.documents import KINDS
-from cop.search.models import SearchChange
+from cop.search.models import SearchChange, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,9 @@ CURRENT_FILE = "CURRENT"
 POSITION_FILE = "position.json"
 REBUILD_LOCK_FILE = "REBUILD.lock"
 RETRY_AFTER_SECONDS = 60  # how long a damaged index answers "being rebuilt" before a failed rebuild is tried again
+CATCH_UP_FILE = "CATCHUP.json"  # progress of this node's catch-up, for every worker's search page
+REQUEST_REPLAY = 200  # a search applies at most this many log ids itself; more are caught up in the background
+REPORT_SECONDS = 30  # how often each process tells the database how far its index has got
 
 STEM = StemmingAnalyzer()
 
@@ -315,12 +320,18 @@ def sync(app, timeout: float = 10.0) -> int:
     """
     folder = ensure_index(app)
     _refuse_if_known_damaged(app, folder)
+    if needs_rebuild(app, folder):
+        # Replaying here would be slow or, past a pruned stretch of the log, wrong: build instead.
+        start_catching_up(app)
+        raise CatchingUp(catch_up_percent(app) or 0)
     try:
-        return _apply_changes(folder, timeout)
+        refreshed = _apply_changes(folder, timeout)
     except Exception as error:
         db.session.rollback()
         _raise_if_damaged(app, folder, error)
         raise
+    report_position(app, folder)
+    return refreshed
 
 
 def _apply_changes(folder: Path, timeout: float) -> int:
@@ -354,15 +365,150 @@ def _apply_changes(folder: Path, timeout: float) -> int:
         # Ids below the new position that we have not seen belong to transactions still in flight
         # (PostgreSQL hands out ids before commit) or rolled back: look for them again for a while.
         missing = set(range(position + 1, new_position + 1)) - seen if new_position - position < 100_000 else set()
-        gaps = {i: t for i, t in gaps.items() if i not in seen and now - t < GAP_SECONDS}
-        gaps.update({i: now for i in missing})
-        writer.commit()
-        _write_position(folder, {"position": new_position, "gaps": {str(k): v for k, v in gaps.items()}})
+        kept = {i: t for i, t in gaps.items() if i not in seen and now - t < GAP_SECONDS}
+        kept.update({i: now for i in missing})
+        if upserts or deletes:
+            writer.commit()
+        else:
+            writer.cancel()  # nothing to write: no new generation, so searchers keep theirs
+        if new_position != position or kept != gaps:
+            _write_position(folder, {"position": new_position, "gaps": {str(k): v for k, v in kept.items()}})
         db.session.rollback()  # release the read snapshot
         return len(upserts) + len(deletes)
     except BaseException:
         writer.cancel()
         raise
+
+
+class CatchingUp(Exception):
+    """This node's index is too far behind the change log to answer yet; it is catching up in the background."""
+
+    def __init__(self, percent: int):
+        super().__init__(f"catching up: {percent}%")
+        self.percent = percent
+
+
+def node_name(app) -> str:
+    """How this node's index is known in the database: COP_SEARCH_NODE, or the host name and index folder."""
+    return (app.config.get("COP_SEARCH_NODE") or f"{socket.gethostname()}:{_root(app)}")[:200]
+
+
+def position(folder: Path) -> int:
+    """The newest change-log id this index has applied (ids below it it still waits for are its gaps)."""
+    return _read_position(folder)["position"]
+
+
+def applied_through(folder: Path) -> int:
+    """The log id up to which this index has applied every entry (its position, below any gap it still
+    waits for)."""
+    state = _read_position(folder)
+    return min([state["position"]] + [int(i) - 1 for i in state.get("gaps", {})])
+
+
+_reported: dict[str, float] = {}
+
+
+def report_position(app, folder: Path, force: bool = False) -> None:
+    """Record in the database how far this index has got (at most every REPORT_SECONDS per process), so
+    `flask search prune` keeps the entries it still needs. In its own short transaction; best effort."""
+    name = node_name(app)
+    key = f"{db.engine.url}|{name}"
+    if not force and time.monotonic() - _reported.get(key, -REPORT_SECONDS) < REPORT_SECONDS:
+        return
+    values = {"position": applied_through(folder), "reported_at": utcnow()}
+    try:
+        with db.engine.begin() as connection:
+            if not connection.execute(sa.update(SearchIndex).where(SearchIndex.name == name)
+                                      .values(**values)).rowcount:
+                connection.execute(sa.insert(SearchIndex).values(name=name, **values))
+    except sa.exc.SQLAlchemyError as error:  # another worker inserted it first, or the database is busy
+        log.info("Could not report the search index position (%s)", type(error).__name__)
+        return
+    _reported[key] = time.monotonic()
+
+
+def needs_rebuild(app, folder: Path) -> bool:
+    """Whether this index should be built from the database rather than catch up from the log: the log was
+    pruned past its position (a node down longer than the retention, or a new node joining an old network),
+    or it is more than COP_SEARCH_REPLAY_ENTRIES ids behind."""
+    begin_read()
+    latest, first = db.session.execute(sa.select(sa.func.max(SearchChange.id), sa.func.min(SearchChange.id))).one()
+    position = _read_position(folder)["position"]
+    if latest is None or latest <= position:
+        return False
+    return first > position + 1 or latest - position > app.config.get("COP_SEARCH_REPLAY_ENTRIES", 20_000)
+
+
+# Catching up in the background: from a worker's start, or when a search finds the index far behind. One
+# thread per process; one build per node (the rebuild lock); progress in CATCH_UP_FILE for every worker.
+
+_catchers: dict[str, threading.Thread] = {}
+_catchers_lock = threading.Lock()
+
+
+def start_catching_up(app) -> threading.Thread:
+    """Bring this node's index up to date in a background thread, unless this process is already at it."""
+    real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
+    key = str(_root(real_app))
+    with _catchers_lock:
+        running = _catchers.get(key)
+        if running is not None and running.is_alive():
+            return running
+        thread = threading.Thread(target=_catch_up_in_background, args=(real_app,), name="search-catch-up",
+                                  daemon=True)
+        _catchers[key] = thread
+        thread.start()
+        return thread
+
+
+def _catch_up_in_background(app) -> None:
+    with app.app_context():
+        try:
+            folder = ensure_index(app)
+            if not needs_rebuild(app, folder):
+                if behind(app, folder):
+                    db.session.rollback()
+                    _write_progress(app, 0, 1)
+                    try:
+                        sync(app, timeout=120)
+                    finally:
+                        _clear_progress(app)
+                return
+            db.session.rollback()
+            with _rebuild_lock(app, wait=False) as held:
+                if not held:
+                    return  # another process on this node is building it, and says how far it has got
+                if not needs_rebuild(app, current_dir(app) or folder):
+                    return  # it has just finished
+                db.session.rollback()
+                report = _build(app, processes=1)  # no forking from a worker's thread
+                log.warning("Built this node's search index from the database: %s document(s) in %.1f s",
+                            sum(report["documents"].values()), report["seconds"])
+        except Exception:  # the next search starts it again
+            log.exception("Catching up the search index failed")
+        finally:
+            db.session.remove()
+
+
+def _write_progress(app, done: int, total: int) -> None:
+    _root(app).mkdir(parents=True, exist_ok=True)
+    temp = _root(app) / f"{CATCH_UP_FILE}.{uuid.uuid4().hex}.tmp"
+    temp.write_text(json.dumps({"done": done, "total": max(total, 1), "pid": os.getpid(), "at": time.time()}))
+    os.replace(temp, _root(app) / CATCH_UP_FILE)
+
+
+def _clear_progress(app) -> None:
+    (_root(app) / CATCH_UP_FILE).unlink(missing_ok=True)
+
+
+def catch_up_percent(app) -> int | None:
+    """How far this node's background catch-up has got (0-99), or None when none is running here."""
+    try:
+        progress = json.loads((_root(app) / CATCH_UP_FILE).read_text())
+        os.kill(int(progress["pid"]), 0)  # a process that died mid-way left its file behind
+    except (FileNotFoundError, ValueError, KeyError, TypeError, ProcessLookupError, PermissionError):
+        return None
+    return min(99, int(100 * progress["done"] / max(progress["total"], 1)))
 
 
 def rebuild(app, progress=None) -> dict:
@@ -383,17 +529,37 @@ def heal(app, damaged: Path) -> dict | None:
         return _build(app, processes=1)  # no forking from a worker's background thread
 
 
+def gaps_below(latest: int) -> dict[str, float]:
+    """Ids at or below `latest` that the change log does not hold but a transaction still in flight may yet
+    commit (PostgreSQL hands out ids before commit): every missing id above the newest entry older than
+    GAP_SECONDS. A rebuild records them, as sync does, so a change committed during the build is applied."""
+    since = utcnow() - timedelta(seconds=GAP_SECONDS)
+    floor = db.session.scalar(sa.select(SearchChange.id).where(SearchChange.created_at < since)
+                              .order_by(SearchChange.created_at.desc(), SearchChange.id.desc()).limit(1)) or 0
+    if latest - floor > 100_000:
+        floor = latest - 100_000
+    present = set(db.session.scalars(sa.select(SearchChange.id).where(SearchChange.id > floor,
+                                                                     SearchChange.id <= latest)))
+    now = time.time()
+    return {str(i): now for i in range(floor + 1, latest + 1) if i not in present}
+
+
 def _build(app, progress=None, processes: int | None = None) -> dict:
     started = time.monotonic()
     begin_read()
     start_position = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
+    start_gaps = gaps_below(start_position)
     folder = _create_build_dir(app)
     ix = index.open_dir(folder)
     writer = ix.writer(procs=processes or max(1, min(2, os.cpu_count() or 1)), multisegment=True, limitmb=256)
     counts = {}
+    every = {kind.name: db.session.scalars(sa.select(kind.model.id).order_by(kind.model.id)).all()
+             for kind in KINDS.values()}
+    total, done = sum(map(len, every.values())), 0
+    _write_progress(app, 0, total)
     try:
         for kind in KINDS.values():
-            ids = db.session.scalars(sa.select(kind.model.id).order_by(kind.model.id)).all()
+            ids = every[kind.name]
             counts[kind.name] = 0
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
@@ -401,30 +567,39 @@ def _build(app, progress=None, processes: int | None = None) -> dict:
                     writer.add_document(**_finish(kind.name, object_id, doc))
                     counts[kind.name] += 1
                 db.session.expunge_all()
+                done += len(chunk)
+                _write_progress(app, done, total)
                 if progress:
                     progress(kind.name, len(chunk))
         writer.commit()
     except BaseException:
         writer.cancel()
         shutil.rmtree(folder, ignore_errors=True)
+        _clear_progress(app)
         raise
-    _write_position(folder, {"position": start_position, "gaps": {}})
+    _write_position(folder, {"position": start_position, "gaps": start_gaps})
     _swap_in(app, folder)
+    _clear_progress(app)
     caught_up = sync(app)
+    report_position(app, folder, force=True)
     return {"documents": counts, "caught_up": caught_up, "seconds": time.monotonic() - started,
             "bytes": sum(f.stat().st_size for f in folder.iterdir())}
 
 
 def sync_or_repair(app) -> tuple[int, str | None]:
-    """`flask search sync`: apply the changes the index has not seen, or, when the index is damaged,
-    rebuild it from the database in the foreground. Returns the documents refreshed and, after a
-    rebuild, what the damage was."""
+    """`flask search sync`: apply the changes the index has not seen, or, when the index is damaged or far
+    behind (see needs_rebuild), rebuild it from the database in the foreground. Returns the documents
+    refreshed and, after a rebuild, why: what the damage was, or "behind"."""
     folder = ensure_index(app)
     try:
         check_index(folder)
     except Exception as damage:  # noqa: BLE001  whatever the damage makes Whoosh raise
         found = f"{type(damage).__name__}: {damage}"
     else:
+        if needs_rebuild(app, folder):
+            db.session.rollback()
+            report = rebuild(app)
+            return sum(report["documents"].values()), "behind"
         try:
             return sync(app), None
         except IndexRebuilding as error:
@@ -434,21 +609,87 @@ def sync_or_repair(app) -> tuple[int, str | None]:
     return sum(report["documents"].values()), found
 
 
-def catch_up(app, timeout: float = 0.5) -> int:
-    """Sync first if the change log is ahead of this index (one cheap query when it isn't)."""
-    folder = ensure_index(app)
-    state = _read_position(folder)
+def prune(days: int, now=None, batch: int = 10_000) -> dict:
+    """Drop change-log entries every index has applied, as each reported within the last `days`, and any
+    entry older than `days` whatever an index says. The last GAP_SECONDS of the log, and the newest entry
+    before them, always stay: a rebuild finds the ids still in flight by them.
+
+    Safe for a node that was down: its last report holds back what it still needs for `days`. One that
+    was down longer is left out; when it returns it finds the log pruned past its position and rebuilds
+    (see needs_rebuild) instead of missing what was dropped."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    anchor = db.session.scalar(sa.select(SearchChange.id).where(SearchChange.created_at < now - timedelta(
+        seconds=GAP_SECONDS)).order_by(SearchChange.created_at.desc(), SearchChange.id.desc()).limit(1))
+    indexes = db.session.execute(sa.select(SearchIndex.name, SearchIndex.position, SearchIndex.reported_at)
+                                 .order_by(SearchIndex.name)).all()
+    heard = [row for row in indexes if row.reported_at >= cutoff]
+    silent = [row for row in indexes if row.reported_at < cutoff]
+    report = {"deleted": 0, "indexes": len(heard), "silent": [(row.name, row.reported_at) for row in silent],
+              "applied": min((row.position for row in heard), default=None)}
+    if anchor is None:
+        return report
+    doomed = SearchChange.created_at < cutoff
+    if report["applied"] is not None:
+        doomed = sa.or_(doomed, SearchChange.id < report["applied"])
+    while True:
+        ids = db.session.scalars(sa.select(SearchChange.id).where(SearchChange.id < anchor, doomed)
+                                 .order_by(SearchChange.id).limit(batch)).all()
+        if not ids:
+            return report
+        db.session.execute(sa.delete(SearchChange).where(SearchChange.id.in_(ids)))
+        db.session.commit()  # in batches: a long log never holds one long lock
+        report["deleted"] += len(ids)
+
+
+def behind(app, folder: Path | None = None) -> bool:
+    """Whether the change log holds something this index has not applied: an entry past its position, or
+    one of its gaps committed since. A gap that is only waiting (a rolled-back write, most often) is not
+    work, so it costs a query but no index write; it is dropped by the next sync after GAP_SECONDS."""
+    state = _read_position(folder or ensure_index(app))
     latest = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
-    if latest <= state["position"] and not state.get("gaps"):
+    if latest > state["position"]:
+        return True
+    gaps = state.get("gaps") or {}
+    if not gaps:
+        return False
+    if time.time() - min(gaps.values()) >= GAP_SECONDS:
+        return True  # one sync forgets the expired ones
+    return db.session.scalar(sa.select(SearchChange.id).where(SearchChange.id.in_([int(i) for i in gaps]))
+                             .limit(1)) is not None
+
+
+def catch_up(app, timeout: float = 0.5) -> int:
+    """Sync first if the change log is ahead of this index (one or two cheap queries when it isn't)."""
+    if not behind(app):
         return 0
     try:
         return sync(app, timeout=timeout)
-    except IndexRebuilding:  # logged once where it was found; the search says so itself
+    except (IndexRebuilding, CatchingUp):  # logged where found; the search says so itself
         return 0
     except Exception:  # searching an index a moment behind beats failing the search
         log.exception("Catching up the search index failed")
         db.session.rollback()
         return 0
+
+
+def ready_for_search(app, timeout: float = 0.5) -> None:
+    """Before a search: catch up if the change log is a little ahead of this index. Raise CatchingUp when it
+    is far behind, and catch up in the background: the search would answer wrongly ("0 results" for words
+    that are there), and replaying much of the log inside a request is slow."""
+    if not behind(app):
+        return
+    folder = ensure_index(app)
+    latest = db.session.scalar(sa.select(sa.func.max(SearchChange.id))) or 0
+    if needs_rebuild(app, folder) or latest - _read_position(folder)["position"] > REQUEST_REPLAY:
+        db.session.rollback()
+        start_catching_up(app)
+        raise CatchingUp(catch_up_percent(app) or 0)
+    catch_up(app, timeout=timeout)
+    # The writer was busy: with this node's catch-up (then say so), or with another request's sync (then the
+    # index is only a moment behind, and answering from it is fine).
+    if (percent := catch_up_percent(app)) is not None and behind(app):
+        raise CatchingUp(percent)
 
 
 # Reading: one searcher per process and index folder, refreshed (cheap) instead of reopened (slow).

@@ -18,3 +18,15 @@ class SearchChange(db.Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     object_id: so.Mapped[int]
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SearchIndex(db.Model):
+    """One node's index and how far into the change log it has applied everything, as it last reported.
+    `flask search prune` keeps every entry an index heard from within the retention has yet to apply."""
+
+    __tablename__ = "search_indexes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
+    position: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"))
+    reported_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

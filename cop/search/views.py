@@ -16,6 +16,8 @@ from cop.search.forms import SearchForm
 PER_PAGE = 10
 REBUILDING = "Search is being rebuilt, try again in a minute."
 RETRY_AFTER = {"Retry-After": str(engine.RETRY_AFTER_SECONDS)}
+CATCHING_UP = "Search on this server is catching up: {}%. Try again in a moment."
+CATCHING_UP_RETRY_SECONDS = 10
 
 
 def _asked() -> bool:
@@ -76,18 +78,26 @@ def _main(answered: bool = False):
         return render_template("search/_index_main.html", form=form, text="", results=results, entries=[],
                                page=page, per_page=PER_PAGE, message=message, kind=kind, filters=filters,
                                labels=_facet_labels({}), kinds=KINDS)
-    engine.catch_up(current_app)
+
+    def unanswered(notice: str, retry_after: dict):
+        # 503 with Retry-After: browsers show the page, proxies and crawlers keep nothing and come back.
+        main = render_template("search/_index_main.html", form=form, text="", results=results, entries=[],
+                               page=page, per_page=PER_PAGE, message=notice, kind=kind, filters=filters,
+                               labels=_facet_labels({}), kinds=KINDS)
+        return fragments.page("Search", main), 503, retry_after
+
+    try:
+        engine.ready_for_search(current_app)
+    except engine.CatchingUp as catching_up:
+        # Never "0 results" for words that are there: say why there is no answer yet, and when to ask again.
+        return unanswered(CATCHING_UP.format(catching_up.percent), {"Retry-After": str(CATCHING_UP_RETRY_SECONDS)})
     try:
         results = engine.search(current_app, text, kinds=[kind] if kind else None, filters=filters,
                                 day_from=day_from, day_to=day_to,
                                 sort="newest" if form.sort.data == "newest" else "relevance",
                                 page=page, per_page=PER_PAGE)
     except engine.IndexRebuilding:
-        # 503 with Retry-After: browsers show the page, proxies and crawlers keep nothing and come back.
-        main = render_template("search/_index_main.html", form=form, text="", results=results, entries=[],
-                               page=page, per_page=PER_PAGE, message=REBUILDING, kind=kind, filters=filters,
-                               labels=_facet_labels({}), kinds=KINDS)
-        return fragments.page("Search", main), 503, RETRY_AFTER
+        return unanswered(REBUILDING, RETRY_AFTER)
     main = render_template("search/_index_main.html", form=form, text=text, results=results,
                            entries=_entries(results), page=page, per_page=PER_PAGE,
                            message=message or results.message, kind=kind, filters=filters,
@@ -117,7 +127,11 @@ def _entries(results) -> list[dict]:
 def suggest():
     """Titles for the header's type-ahead (progressive enhancement: the form works without it)."""
     text = request.args.get("q", "")[:200]
-    engine.catch_up(current_app, timeout=0.2)
+    try:
+        engine.ready_for_search(current_app, timeout=0.2)
+    except engine.CatchingUp as catching_up:
+        return (jsonify(titles=[], message=CATCHING_UP.format(catching_up.percent)), 503,
+                {"Retry-After": str(CATCHING_UP_RETRY_SECONDS)})
     try:
         found = engine.suggest_titles(current_app, text, limit=12)
     except engine.IndexRebuilding:
