@@ -38,6 +38,8 @@ class Config:
     COP_DEFAULT_TIMEZONE = os.environ.get("COP_DEFAULT_TIMEZONE", "America/Chicago")
     COP_INVITATION_DAYS = int(os.environ.get("COP_INVITATION_DAYS", "14"))
     COP_RESET_TOKEN_SECONDS = int(os.environ.get("COP_RESET_TOKEN_SECONDS", "3600"))
+    # How long the e-mailed link to a data export works (once).
+    COP_EXPORT_HOURS = int(os.environ.get("COP_EXPORT_HOURS", "48"))
     # Werkzeug's default (scrypt) in real deployments; tests use a cheaper method.
     COP_PASSWORD_METHOD = os.environ.get("COP_PASSWORD_METHOD", "scrypt")
 

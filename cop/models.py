@@ -14,3 +14,4 @@ from cop.events.models import Event, FeedbackAnswer, FeedbackQuestion, FeedbackR
 from cop.programs.models import (Facet, PeerQuestion, PrivateField, Program, ProgramFacet,  # noqa: F401
                                  ProgramPartner)
 from cop.cache.models import ContentVersion  # noqa: F401
+from cop.privacy.models import DataExport  # noqa: F401

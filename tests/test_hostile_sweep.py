@@ -60,7 +60,7 @@ KINDS = list(HOSTILE)
 # Routes the crawl cannot reach by a link from a page: secret links sent by mail or shown once, and
 # static files. Their tokens are random; a hostile token is tried on each of them instead.
 TOKEN_ROUTES = {"auth.accept_invitation", "auth.reset_password", "notifications.unsubscribe",
-                "discussions.feed", "events.feed", "practices.feed", "practices.topic_feed"}
+                "discussions.feed", "events.feed", "practices.feed", "practices.topic_feed", "privacy.download_export"}
 NOT_CRAWLED = TOKEN_ROUTES | {"static"}
 # GET routes the demo facilitator finds no link to, each with why; every other route is swept.
 UNLINKED: dict[str, str] = {}
