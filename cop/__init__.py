@@ -55,7 +55,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     cli.init_app(app)
 
     from cop import (auth, competencies, discussions, events, home, members, notifications, orgs, practices,
-                     privacy, programs, search)
+                     privacy, programs, search, sso)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -69,6 +69,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(programs.bp, url_prefix="/programs")
     app.register_blueprint(search.bp, url_prefix="/search")
     app.register_blueprint(privacy.bp, url_prefix="/privacy")
+    app.register_blueprint(sso.bp, url_prefix="/sso")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
@@ -77,6 +78,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     programs.init_app(app)
     search.init_app(app)
     privacy.init_app(app)
+    sso.init_app(app)
     return app
 
 

@@ -15,3 +15,4 @@ from cop.programs.models import (Facet, PeerQuestion, PrivateField, Program, Pro
                                  ProgramPartner)
 from cop.cache.models import ContentVersion  # noqa: F401
 from cop.privacy.models import DataExport  # noqa: F401
+from cop.sso.models import ExternalIdentity, IdentityProvider  # noqa: F401

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from cop.auth import JOIN_CHOICES, bp, public, services
+from cop.auth import JOIN_CHOICES, PASSWORD_SIGNIN_CHECKS, bp, public, services
 from cop.auth.forms import (AcceptInvitationForm, ChangePasswordForm, JoinForm, ProfileForm, ResetPasswordForm,
                             ResetRequestForm, SignInForm)
 from cop.auth.models import MemberStatus, normalize_email
@@ -66,7 +66,9 @@ def signin():
         if user is None:
             flash("That e-mail and password don't match an account.", "error")
         elif user.status is not MemberStatus.active:
-            flash(STATUS_MESSAGES[user.status], "warning")
+            flash(STATUS_MESSAGES.get(user.status, "That e-mail and password don't match an account."), "warning")
+        elif refusal := next((reason for check in PASSWORD_SIGNIN_CHECKS if (reason := check(user))), None):
+            flash(refusal, "warning")
         else:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))

@@ -30,6 +30,7 @@ from cop.notifications import services as notices
 from cop.orgs.models import Organization, OrgKind
 from cop.practices import services as library
 from cop.privacy.models import DataExport, ExportStatus
+from cop.sso import services as sso
 
 
 class DeletionError(ValueError):
@@ -67,6 +68,7 @@ def delete_account(person: User, by: User, *, keep_posts: bool, keep_practice_id
     library.forget_marks_of(person)
     notices.forget_person(person, person.name)
     forget_exports(person)
+    sso.forget_identities(person)
     who = "themselves" if by.id == person.id else ("a facilitator" if by.is_facilitator else "their manager")
     try:
         accounts.erase_account(person)
