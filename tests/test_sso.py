@@ -166,6 +166,15 @@ def test_password_sign_in_can_be_switched_off_for_the_organization(app, client, 
     assert refused.status_code == 200
     assert "Continue with Crestline Fabrication" in refused.get_data(as_text=True)
     assert client.get("/practices/").status_code == 302
+    # Nor does a password-reset link, which would otherwise sign its owner in.
+    with app.app_context():
+        from cop.auth.services import password_reset_token
+
+        token = password_reset_token(db.session.get(User, person.id))
+    reset = client.get(f"/auth/reset/{token}")
+    assert reset.headers["Location"] == "/auth/signin"
+    assert "Continue with Crestline Fabrication" in flashed(client)
+    assert client.get("/practices/").status_code == 302
 
 
 def test_a_facilitator_connects_a_provider_and_the_secret_is_never_shown_or_logged(app, client, login, facilitator,

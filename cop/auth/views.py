@@ -49,6 +49,11 @@ def _failed_sign_in(response) -> bool:
     return response.status_code != 302
 
 
+def _password_signin_refusal(user) -> str | None:
+    """Why this account may not use a password to get in (see PASSWORD_SIGNIN_CHECKS), or None."""
+    return next((reason for check in PASSWORD_SIGNIN_CHECKS if (reason := check(user))), None)
+
+
 def _reset_limit():
     return current_app.config["COP_RESET_LIMIT"]
 
@@ -67,7 +72,7 @@ def signin():
             flash("That e-mail and password don't match an account.", "error")
         elif user.status is not MemberStatus.active:
             flash(STATUS_MESSAGES.get(user.status, "That e-mail and password don't match an account."), "warning")
-        elif refusal := next((reason for check in PASSWORD_SIGNIN_CHECKS if (reason := check(user))), None):
+        elif refusal := _password_signin_refusal(user):
             flash(refusal, "warning")
         else:
             login_user(user, remember=form.remember.data)
@@ -173,6 +178,10 @@ def reset_password(token):
     if user is None:
         flash("That reset link has expired or was already used. Ask for a new one.", "error")
         return redirect(url_for("auth.reset_request"))
+    # A reset link signs its owner in: not where their organization switched password sign-in off.
+    if refusal := _password_signin_refusal(user):
+        flash(refusal, "warning")
+        return redirect(url_for("auth.signin"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
