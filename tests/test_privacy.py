@@ -425,3 +425,33 @@ def test_one_export_at_a_time(app, client, login, world):
     assert "already being prepared" in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(DataExport.id))) == 1
+
+
+def test_a_facilitator_keeps_a_practice_the_community_relies_on_while_removing_the_rest(app, client, login,
+                                                                                       world):
+    with app.app_context():
+        leaver = db.session.get(User, world["person"])
+        other = library.create_practice(leaver, title="A second practice nobody needs", summary="Short.",
+                                        body="Words.", publish=True)
+        db.session.commit()
+        other_id = other.id
+    login(signin_as(app, world["facilitator"]))
+    page = f"/privacy/people/{world['person']}/delete"
+    html = client.get(page).get_data(as_text=True)
+    assert "Practices the community relies on" in html and "Rotations across three plants" in html
+    response = client.post_form(page, {"posts": "remove", "password": PASSWORD,
+                                       "keep_practices": [str(world["practice"])]}, page=page)
+    assert response.status_code == 302
+    with app.app_context():
+        kept = db.session.get(Practice, world["practice"])
+        assert kept is not None and kept.author.name == "Former member"
+        assert db.session.get(Practice, other_id) is None
+        assert db.session.get(Thread, world["lonely_thread"]) is None
+        entry = db.session.scalar(sa.select(ModerationLogEntry).where(ModerationLogEntry.action == ModerationAction.erase))
+        assert entry.detail == "Deleted by a facilitator; posts removed."
+
+
+def test_a_manager_is_not_offered_to_keep_practices(app, client, login, world):
+    login(signin_as(app, world["manager"]))
+    html = client.get(f"/privacy/people/{world['colleague']}/delete").get_data(as_text=True)
+    assert "Practices the community relies on" not in html

@@ -1,9 +1,10 @@
 """Forms for deleting an account (one's own, a colleague's, an organization's) and asking for an export."""
 
 from wtforms import PasswordField, RadioField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional
 
 from cop.forms import BaseForm
+from cop.practices.forms import MultiCheckboxField
 
 POSTS_CHOICES = [
     ("keep", "Keep my posts, shown as written by “Former member”"),
@@ -25,3 +26,6 @@ class DeleteAccountForm(BaseForm):
 class OffboardForm(DeleteAccountForm):
     posts = RadioField("What happens to their posts", choices=THEIR_POSTS_CHOICES, default="keep",
                        validators=[InputRequired(message="Choose what happens to the posts.")])
+    # Offered to facilitators only (the view fills the choices): practices to keep even when posts are removed.
+    keep_practices = MultiCheckboxField("Practices the community relies on", coerce=int, validators=[Optional()],
+                                        description="If their posts are removed, these stay, under “Former member”.")

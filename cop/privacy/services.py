@@ -79,6 +79,16 @@ def delete_account(person: User, by: User, *, keep_posts: bool, keep_practice_id
     return done
 
 
+def published_practice_choices(person: User) -> list[tuple[int, str]]:
+    """The person's published practices, for a facilitator to keep when the person's posts are removed."""
+    from cop.practices.models import Practice, PracticeStatus
+
+    return [(practice_id, title) for practice_id, title in db.session.execute(
+        sa.select(Practice.id, Practice.title).where(Practice.author_id == person.id,
+                                                     Practice.status == PracticeStatus.published,
+                                                     Practice.deleted_at.is_(None)).order_by(Practice.title))]
+
+
 def remaining_people(org: Organization) -> list[User]:
     return db.session.scalars(sa.select(User).where(User.organization_id == org.id,
                                                     User.status != MemberStatus.deleted).order_by(User.id)).all()

@@ -54,10 +54,12 @@ def offboard(user_id):
     if person.id == current_user.id:
         return redirect(url_for("privacy.delete_account"))
     form = OffboardForm()
+    form.keep_practices.choices = services.published_practice_choices(person) if current_user.is_facilitator else []
     if form.validate_on_submit() and _check_password(form):
         name = person.name
         try:
-            services.delete_account(person, current_user, keep_posts=form.posts.data == "keep")
+            services.delete_account(person, current_user, keep_posts=form.posts.data == "keep",
+                                    keep_practice_ids=form.keep_practices.data or ())
         except services.DeletionError as error:
             db.session.rollback()
             form.password.errors.append(str(error))
@@ -78,6 +80,7 @@ def remove_organization(slug):
         abort(403)
     people = services.remaining_people(org)
     form = OffboardForm()
+    form.keep_practices.choices = []
     if form.validate_on_submit() and _check_password(form):
         try:
             count, _ = services.delete_organization_people(org, current_user, keep_posts=form.posts.data == "keep")
