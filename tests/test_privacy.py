@@ -455,3 +455,27 @@ def test_a_manager_is_not_offered_to_keep_practices(app, client, login, world):
     login(signin_as(app, world["manager"]))
     html = client.get(f"/privacy/people/{world['colleague']}/delete").get_data(as_text=True)
     assert "Practices the community relies on" not in html
+
+
+def test_building_an_export_runs_the_same_number_of_statements_however_much_the_member_made(
+        app, world, count_queries):
+    from cop.privacy.services import export_documents
+
+    def statements() -> int:
+        with app.app_context():
+            user = db.session.get(User, world["person"])
+            with count_queries() as tally:
+                export_documents(user)
+            return tally.count
+
+    before = statements()
+    with app.app_context():
+        leaver = db.session.get(User, world["person"])
+        thread = db.session.get(Thread, world["outsider_thread"])
+        for n in range(5):
+            practice = library.create_practice(leaver, title=f"Practice number {n}", summary="S.", body="B.",
+                                               publish=True)
+            library.add_attachment(practice, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"plan-{n}.pdf", leaver)
+            talk.add_reply(thread, leaver, f"Another reply, number {n}.")
+        db.session.commit()
+    assert statements() == before
