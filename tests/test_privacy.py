@@ -158,6 +158,15 @@ def test_a_deleted_member_leaves_no_trace_in_pages_caches_search_feeds_exports_o
     assert NAME in other_client.get(f"/practices/{world['practice']}").get_data(as_text=True)
     assert NAME in search(other_client, "Zephyrwood")
     assert other_client.get(f"/discussions/feed/{leaver_feed}.atom").status_code == 200
+    with app.app_context():
+        from cop.discussions.models import FlagReason
+
+        leaver = db.session.get(User, world["person"])
+        talk.flag_post(db.session.get(Thread, world["outsider_thread"]), None, leaver, FlagReason.other,
+                       "I, Quentin Zephyrwood, think this is off.")
+        talk.log_action(ModerationAction.lock, db.session.get(User, world["facilitator"]), target_user=leaver,
+                        detail=f"Talked to {NAME} about it.")
+        db.session.commit()
     # The person also stays signed in on a second device.
     second_device = app.test_client()
     leaver = signin_as(app, world["person"])
@@ -187,6 +196,11 @@ def test_a_deleted_member_leaves_no_trace_in_pages_caches_search_feeds_exports_o
     for feed in (f"/discussions/feed/{outsider_feed}.atom", f"/practices/feed/{outsider_feed}.atom"):
         body = other_client.get(feed).get_data(as_text=True)
         assert not any(trace in body for trace in TRACES), feed
+    with app.app_context():
+        from cop.privacy.services import export_documents
+
+        others_export = json.dumps(export_documents(db.session.get(User, world["other"]))[0])
+        assert not any(trace in others_export for trace in TRACES) and EMAIL not in others_export
     host = app.test_client()
     facilitator = signin_as(app, world["facilitator"])
     login(facilitator, client=host)

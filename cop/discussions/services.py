@@ -957,12 +957,21 @@ def remove_posts_of(user) -> tuple[int, int]:
 
 def forget_person(user) -> None:
     """What only mattered to a departing person ends (follows, read marks, helpful marks, with the counts
-    they fed), and others' @mentions of them become plain words that name nobody."""
+    they fed, the notes on their flags), their name leaves the moderation log's notes, and others'
+    @mentions of them become plain words that name nobody."""
     marked = sa.select(ReplyHelpfulMark.reply_id).where(ReplyHelpfulMark.user_id == user.id)
     db.session.execute(sa.update(Reply).where(Reply.id.in_(marked)).values(helpful_count=Reply.helpful_count - 1),
                        execution_options={"synchronize_session": False})
     for model in (ReplyHelpfulMark, Follow, ThreadRead):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    # Moderators keep why a post was flagged (the reason) and what they did; the person's own words and
+    # their name in the log's notes go.
+    db.session.execute(sa.update(Flag).where(Flag.reporter_id == user.id).values(note=""),
+                       execution_options={"synchronize_session": False})
+    if len(user.name) >= 4:  # a very short name would match inside ordinary words
+        db.session.execute(sa.update(ModerationLogEntry).where(ModerationLogEntry.target_user_id == user.id)
+                           .values(detail=sa.func.replace(ModerationLogEntry.detail, user.name, "Former member")),
+                           execution_options={"synchronize_session": False})
     key = _handle_key(handle_for(user.name))
     linked = re.compile(rf'<a class="mention" href="/members/{user.id}">@[^<]*</a>')
     needle = f'href="/members/{user.id}"'
