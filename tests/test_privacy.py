@@ -493,3 +493,19 @@ def test_building_an_export_runs_the_same_number_of_statements_however_much_the_
             talk.add_reply(thread, leaver, f"Another reply, number {n}.")
         db.session.commit()
     assert statements() == before
+
+
+def test_removed_practices_lose_their_files_only_when_the_removal_commits(app, world):
+    with app.app_context():
+        leaver = db.session.get(User, world["person"])
+        attachment = library.add_attachment(db.session.get(Practice, world["practice"]),
+                                            io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan.pdf", leaver)
+        db.session.commit()
+        stored = library.attachment_path(attachment)
+        assert stored.is_file()
+        library.remove_practices_of(db.session.get(User, world["person"]), keep_published=False)
+        db.session.rollback()
+        assert stored.is_file() and db.session.get(Practice, world["practice"]) is not None
+        library.remove_practices_of(db.session.get(User, world["person"]), keep_published=False)
+        db.session.commit()
+        assert not stored.exists()

@@ -265,15 +265,20 @@ def erased_email(user: User) -> str:
     return f"former-member-{user.id}@deleted.invalid"
 
 
+def check_erasable(user: User) -> None:
+    """Refuse to delete an account already deleted, or the community's last facilitator."""
+    if user.status is MemberStatus.deleted:
+        raise MembershipError("That account is already deleted.")
+    if user.role is Role.facilitator and user.is_active and len(facilitators()) <= 1:
+        raise MembershipError("The community needs a facilitator: make someone else one first.")
+
+
 def erase_account(user: User) -> None:
     """Empty a deleted person's account of everything that was theirs: name, address, profile, password,
     sessions, remember-me cookies and feed addresses end with it. The row stays as "Former member", with
     its role and organization, so posts kept and the moderation log still point somewhere. Mail to them
     is dropped, mail to others that named them names "A former member", and invitations forget the address."""
-    if user.status is MemberStatus.deleted:
-        raise MembershipError("That account is already deleted.")
-    if user.role is Role.facilitator and user.is_active and len(facilitators()) <= 1:
-        raise MembershipError("The community needs a facilitator: make someone else one first.")
+    check_erasable(user)
     address, name = user.email, user.name
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to == address))
     if len(name) >= 4:  # a very short name would match inside ordinary words

@@ -185,6 +185,26 @@ def purge_deleted(now=None) -> int:
     return len(doomed)
 
 
+_DOOMED_FILES = "files_removed_after_commit"
+
+
+def remove_file_after_commit(path: Path) -> None:
+    """Delete a stored file once the transaction that stopped pointing at it commits (and never if it rolls
+    back), so a refused or failed change cannot leave rows whose files are gone."""
+    db.session.info.setdefault(_DOOMED_FILES, []).append(Path(path))
+
+
+@sa.event.listens_for(so.Session, "after_commit")
+def _remove_doomed_files(session):
+    for path in session.info.pop(_DOOMED_FILES, []):
+        path.unlink(missing_ok=True)
+
+
+@sa.event.listens_for(so.Session, "after_rollback")
+def _keep_doomed_files(session):
+    session.info.pop(_DOOMED_FILES, None)
+
+
 def remove_practices_of(user, *, keep_published: bool, keep_ids=()) -> int:
     """A departing person's practices go with them, files and revisions included: all of them, or (with
     keep_published) only their drafts and deleted ones, the published ones staying under "Former member".
@@ -201,7 +221,7 @@ def remove_practices_of(user, *, keep_published: bool, keep_ids=()) -> int:
         topic_ids |= topics
         competency_ids |= competencies
         for attachment in practice.attachments:
-            _attachment_path(attachment).unlink(missing_ok=True)
+            remove_file_after_commit(_attachment_path(attachment))
         db.session.delete(practice)
         removed += 1
     refresh_counts(topic_ids, competency_ids)

@@ -59,6 +59,10 @@ def delete_account(person: User, by: User, *, keep_posts: bool, keep_practice_id
     practices, `keep_practice_ids`, anonymised). Their drafts go either way."""
     if not by.can_delete_account(person):
         raise DeletionError("You can't delete that account.")
+    try:
+        accounts.check_erasable(person)  # before anything changes
+    except accounts.MembershipError as error:
+        raise DeletionError(str(error)) from error
     done = Deletion(rsvps=events.withdraw_person(person))
     if not keep_posts:
         done.threads, done.replies = talk.remove_posts_of(person)
@@ -394,5 +398,5 @@ def forget_exports(user: User) -> None:
     """A deleted account's exports go, files and all."""
     for export in db.session.scalars(sa.select(DataExport).where(DataExport.user_id == user.id)):
         if export.stored_name:
-            (_export_folder() / export.stored_name).unlink(missing_ok=True)
+            library.remove_file_after_commit(_export_folder() / export.stored_name)
         db.session.delete(export)
