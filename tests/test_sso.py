@@ -218,3 +218,46 @@ def test_the_flows_never_log_the_secret_code_or_tokens(app, client, crestline, p
     sign_in_with_company(client)
     assert provider.client_secret not in caplog.text
     assert not any(token in caplog.text for token in provider.tokens)
+
+
+def test_someone_without_a_password_confirms_with_the_company_before_deleting_the_account(app, client, crestline,
+                                                                                          provider):
+    with app.app_context():
+        db.session.scalar(sa.select(IdentityProvider)).password_signin = False
+        db.session.commit()
+    sign_in_with_company(client)
+    page = client.get("/privacy/delete").get_data(as_text=True)
+    assert "Confirm with Crestline Fabrication" in page
+    refused = client.post_form("/privacy/delete", {"posts": "keep", "password": ""}, page="/privacy/delete")
+    assert refused.status_code == 200 and "Enter your password." in refused.get_data(as_text=True)
+
+    started = client.get("/sso/crestline-fabrication/start", query_string={"confirm": "1", "next": "/privacy/delete"})
+    assert "prompt=login" in started.headers["Location"]
+    back = client.get(through_provider(started.headers["Location"]))
+    assert back.headers["Location"] == "/privacy/delete"
+    assert "no password is needed" in client.get("/privacy/delete").get_data(as_text=True)
+    deleted = client.post_form("/privacy/delete", {"posts": "keep", "password": ""}, page="/privacy/delete")
+    assert deleted.headers["Location"] == "/auth/signin"
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.status).where(User.organization_id == crestline.id)) \
+            is MemberStatus.deleted
+        assert db.session.scalar(sa.select(sa.func.count(ExternalIdentity.id))) == 0
+
+
+def test_confirming_with_someone_elses_company_account_counts_for_nothing(app, client, crestline, provider):
+    sign_in_with_company(client)
+    provider.person = {"sub": "employee-2002", "email": "sam.other@crestline.example", "email_verified": True,
+                       "name": "Sam Other"}
+    started = client.get("/sso/crestline-fabrication/start", query_string={"confirm": "1", "next": "/privacy/delete"})
+    back = client.get(through_provider(started.headers["Location"]))
+    assert "not the one you are signed in with" in client.get(back.headers["Location"], follow_redirects=True).get_data(
+        as_text=True)
+    with app.app_context():  # and confirming made nobody an account
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+    assert "no password is needed" not in client.get("/privacy/delete").get_data(as_text=True)
+    # Only a path on this site is a place to come back to.
+    started = client.get("/sso/crestline-fabrication/start",
+                         query_string={"confirm": "1", "next": "https://evil.example/"})
+    provider.person = {"sub": "employee-1001", "email": "pat.employee@crestline.example", "email_verified": True,
+                       "name": "Pat Employee"}
+    assert client.get(through_provider(started.headers["Location"])).headers["Location"] == "/"

@@ -19,7 +19,8 @@ THEIR_POSTS_CHOICES = [
 class DeleteAccountForm(BaseForm):
     posts = RadioField("What happens to the posts", choices=POSTS_CHOICES, default="keep",
                        validators=[InputRequired(message="Choose what happens to the posts.")])
-    password = PasswordField("Your password", validators=[InputRequired(), Length(max=128)],
+    # Required unless the person just confirmed who they are with their company's sign-in (the view decides).
+    password = PasswordField("Your password", validators=[Optional(), Length(max=128)],
                              description="To be sure it is you.")
 
 

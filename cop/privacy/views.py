@@ -11,13 +11,29 @@ from cop.forms import EmptyForm
 from cop.orgs.models import Organization, OrgKind
 from cop.privacy import bp, services
 from cop.privacy.forms import DeleteAccountForm, OffboardForm
+from cop.sso import services as sso
 
 
 def _check_password(form) -> bool:
-    if accounts.password_matches(current_user, form.password.data):
+    """The person at the keyboard is the account's owner: they typed its password, or they have just
+    confirmed who they are with their company's sign-in (where there may be no password to type)."""
+    if form.password.data:
+        if accounts.password_matches(current_user, form.password.data):
+            return True
+        form.password.errors.append("That is not your password.")
+        return False
+    if sso.recently_confirmed(session):
         return True
-    form.password.errors.append("That is not your password.")
+    form.password.errors.append("Enter your password.")
     return False
+
+
+def _render(template: str, **context):
+    """A deletion page, with the company sign-in to confirm with where the viewer's organization has one."""
+    org = current_user.organization
+    provider = sso.provider_for(org) if org is not None else None
+    return render_template(template, company_signin=provider, confirmed=sso.recently_confirmed(session),
+                           **context)
 
 
 @bp.route("/delete", methods=["GET", "POST"])
@@ -35,7 +51,7 @@ def delete_account():
             session.clear()
             flash("Your account is deleted. Thank you for all you gave the community.", "info")
             return redirect(url_for("auth.signin"))
-    return render_template("privacy/delete_account.html", form=form, person=current_user, own=True)
+    return _render("privacy/delete_account.html", form=form, person=current_user, own=True)
 
 
 def get_departing_or_404(user_id: int) -> User:
@@ -68,7 +84,7 @@ def offboard(user_id):
             flash(f"{name}'s account is deleted.", "success")
             org = current_user.organization if not current_user.is_facilitator else None
             return redirect(url_for("orgs.detail", slug=org.slug) if org else url_for("members.directory"))
-    return render_template("privacy/delete_account.html", form=form, person=person, own=False)
+    return _render("privacy/delete_account.html", form=form, person=person, own=False)
 
 
 @bp.route("/orgs/<slug>/delete", methods=["GET", "POST"])
@@ -91,7 +107,7 @@ def remove_organization(slug):
             db.session.commit()
             flash(f"{count} account{'s' if count != 1 else ''} at {org.name} deleted.", "success")
             return redirect(url_for("orgs.detail", slug=org.slug))
-    return render_template("privacy/remove_organization.html", form=form, org=org, people=people)
+    return _render("privacy/remove_organization.html", form=form, org=org, people=people)
 
 
 @bp.route("/export", methods=["GET", "POST"])

@@ -107,6 +107,18 @@ def password_signin_refusal(user: User) -> str | None:
     return f"{provider.organization.name} signs in with its own account: use “Continue with {provider.organization.name}”."
 
 
+# Set in the session when the signed-in person has just confirmed who they are with their company's sign-in
+# (their organization's people may have no password to type): the time, in seconds since the epoch.
+CONFIRMED_AT = "sso_confirmed_at"
+CONFIRMATION_SECONDS = 300
+
+
+def recently_confirmed(session) -> bool:
+    """Whether the signed-in person confirmed who they are with their company's sign-in in the last minutes."""
+    confirmed = session.get(CONFIRMED_AT)
+    return isinstance(confirmed, int) and 0 <= time.time() - confirmed <= CONFIRMATION_SECONDS
+
+
 def forget_identities(user: User) -> None:
     """A deleted account's links to providers go with it."""
     db.session.execute(sa.delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
@@ -164,8 +176,9 @@ class Authorization:
     pending: dict
 
 
-def start(provider: IdentityProvider, redirect_uri: str, login_hint: str = "") -> Authorization:
-    """Begin the authorization code flow: a fresh state, nonce and PKCE verifier for this one attempt."""
+def start(provider: IdentityProvider, redirect_uri: str, login_hint: str = "", confirm: bool = False) -> Authorization:
+    """Begin the authorization code flow: a fresh state, nonce and PKCE verifier for this one attempt.
+    `confirm` asks the provider to have the person sign in again (before deleting an account, say)."""
     config = discover(provider)
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
     params = {"response_type": "code", "client_id": provider.client_id, "redirect_uri": redirect_uri,
@@ -173,9 +186,11 @@ def start(provider: IdentityProvider, redirect_uri: str, login_hint: str = "") -
               "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256"}
     if login_hint:
         params["login_hint"] = login_hint
+    if confirm:
+        params["prompt"] = "login"
     separator = "&" if "?" in config["authorization_endpoint"] else "?"
     pending = {"provider": provider.id, "nonce": nonce, "verifier": verifier, "redirect_uri": redirect_uri,
-               "started": int(time.time())}
+               "started": int(time.time()), "confirm": confirm}
     return Authorization(config["authorization_endpoint"] + separator + urllib.parse.urlencode(params), state, pending)
 
 
@@ -242,9 +257,10 @@ def finish(provider: IdentityProvider, pending: dict, code: str) -> dict:
 
 # Whose account
 
-def account_for(provider: IdentityProvider, claims: dict) -> User:
+def account_for(provider: IdentityProvider, claims: dict, create: bool = True) -> User:
     """The account a verified identity opens: the one already linked to it, or the one with its verified
-    address in the organization, or a new one there (approved or waiting, as the organization chose)."""
+    address in the organization, or (unless `create` is off) a new one there, approved or waiting as the
+    organization chose."""
     email = normalize_email(claims.get("email") or "")
     if claims.get("email_verified") is not True and str(claims.get("email_verified")).lower() != "true":
         raise SignInRefused("Your company account's e-mail address is not verified. Verify it with your "
@@ -257,6 +273,8 @@ def account_for(provider: IdentityProvider, claims: dict) -> User:
     user = db.session.get(User, identity.user_id) if identity is not None else accounts.find_user_by_email(email)
     if user is not None and user.organization_id != provider.organization_id:
         raise SignInRefused("That address belongs to an account at another organization. Ask a facilitator.")
+    if user is None and not create:
+        raise SignInRefused("That company account is not the one you are signed in with.")
     if user is None:
         name = str(claims.get("name") or email.partition("@")[0])[:120]
         user = User(name=name, email=email, organization_id=provider.organization_id, role=Role.member,

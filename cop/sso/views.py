@@ -1,5 +1,8 @@
 """Company sign-in: finding it by e-mail address, the round trip to the provider, and its settings."""
 
+import time
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
@@ -56,13 +59,23 @@ def find():
 @limiter.limit(_signin_limit)
 def start(slug):
     provider = get_provider_or_404(slug)
+    confirm = request.args.get("confirm") == "1" and current_user.is_authenticated
     try:
-        attempt = services.start(provider, external_url("sso.callback"), request.args.get("email", "")[:254])
+        attempt = services.start(provider, external_url("sso.callback"), request.args.get("email", "")[:254],
+                                 confirm=confirm)
     except services.SignInRefused as error:
         flash(str(error), "error")
         return redirect(url_for("auth.signin"))
-    session[PENDING_KEY] = {"state": attempt.state, **attempt.pending}
+    session[PENDING_KEY] = {"state": attempt.state, **attempt.pending, "next": _local_path(request.args.get("next"))}
     return redirect(attempt.url)
+
+
+def _local_path(target: str | None) -> str | None:
+    """A path on this site to come back to, or None: no scheme, host, protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or len(target) > 500:
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 @bp.get("/callback")
@@ -83,12 +96,20 @@ def callback():
         return redirect(url_for("auth.signin"))
     try:
         claims = services.finish(provider, pending, code)
-        user = services.account_for(provider, claims)
+        user = services.account_for(provider, claims, create=not pending.get("confirm"))
     except services.SignInRefused as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("auth.signin"))
     db.session.commit()
+    if pending.get("confirm"):
+        # Confirming who one is, signed in already: only the same person counts, and nobody is switched.
+        if not current_user.is_authenticated or current_user.id != user.id:
+            flash("That company account is not the one you are signed in with.", "error")
+            return redirect(url_for("home.index"))
+        session[services.CONFIRMED_AT] = int(time.time())
+        flash(f"Confirmed with {provider.organization.name}.", "success")
+        return redirect(pending.get("next") or url_for("home.index"))
     if user.status is not MemberStatus.active:
         flash(STATUS_MESSAGES[user.status], "warning")
         return redirect(url_for("auth.signin"))
