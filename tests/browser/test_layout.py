@@ -40,7 +40,8 @@ def demo(app, runner):
     return ["/", "/practices/", f"/practices/{practice}", "/discussions/", f"/discussions/{thread}", "/events/",
             f"/events/{event}", "/events/calendar", "/programs/", f"/programs/{programs[0]}",
             f"/programs/compare?{compare}", "/programs/compare", "/members/", "/orgs/", f"/orgs/{org}",
-            "/search/?q=mentor", "/notifications/", "/auth/settings"]
+            "/search/?q=mentor", "/notifications/", "/auth/settings", "/privacy/export", "/privacy/delete",
+            "/sso/"]
 
 
 def test_no_main_page_scrolls_sideways(page, live_server, demo, sign_in):
