@@ -40,6 +40,8 @@ class Config:
     COP_RESET_TOKEN_SECONDS = int(os.environ.get("COP_RESET_TOKEN_SECONDS", "3600"))
     # How long the e-mailed link to a data export works (once).
     COP_EXPORT_HOURS = int(os.environ.get("COP_EXPORT_HOURS", "48"))
+    # Asking for exports, per member: each builds a ZIP of everything they made.
+    COP_EXPORT_LIMIT = os.environ.get("COP_EXPORT_LIMIT", "5 per hour;20 per day")
     # Company sign-in (OpenID Connect): seconds to wait for a provider, and for a person to come back from it.
     COP_SSO_TIMEOUT = float(os.environ.get("COP_SSO_TIMEOUT", "5"))
     COP_SSO_ATTEMPT_SECONDS = int(os.environ.get("COP_SSO_ATTEMPT_SECONDS", "600"))

@@ -509,3 +509,11 @@ def test_removed_practices_lose_their_files_only_when_the_removal_commits(app, w
         library.remove_practices_of(db.session.get(User, world["person"]), keep_published=False)
         db.session.commit()
         assert not stored.exists()
+
+
+def test_asking_for_exports_is_rate_limited_per_member(app, client, login, world, runner):
+    app.config["COP_EXPORT_LIMIT"] = "2 per hour"
+    ask_for_export(app, client, login, world["person"])
+    for expected in (302, 429):
+        runner.invoke(args=["privacy", "build-exports"])
+        assert client.post_form("/privacy/export", page="/privacy/export").status_code == expected

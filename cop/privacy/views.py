@@ -6,7 +6,7 @@ from flask_login import current_user, logout_user
 
 from cop.auth import services as accounts
 from cop.auth.models import MemberStatus, User
-from cop.extensions import db
+from cop.extensions import db, limiter
 from cop.forms import EmptyForm
 from cop.orgs.models import Organization, OrgKind
 from cop.privacy import bp, services
@@ -110,7 +110,17 @@ def remove_organization(slug):
     return _render("privacy/remove_organization.html", form=form, org=org, people=people)
 
 
+def _export_limit() -> str:
+    return current_app.config["COP_EXPORT_LIMIT"]
+
+
+def _member_key() -> str:
+    return f"member:{current_user.id}"
+
+
 @bp.route("/export", methods=["GET", "POST"])
+@limiter.limit(_export_limit, key_func=_member_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code in (302, 303))
 def export():
     form = EmptyForm()
     if form.validate_on_submit():
