@@ -369,6 +369,11 @@ def test_an_export_holds_everything_the_member_made_and_nothing_of_others(app, c
         library.update_practice(practice, leaver, title=practice.title, summary="How we rotate, revised.",
                                 body="Every apprentice rotates quarterly, with a mentor.")
         library.add_attachment(practice, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "rotation-plan.pdf", leaver)
+        outsiders = library.create_practice(db.session.get(User, world["other"]), title="Oscar's own practice",
+                                            summary="S.", body="B.", publish=True)
+        library.add_attachment(outsiders, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "checklist-i-added.pdf", leaver)
+        library.add_attachment(outsiders, io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "oscars-own-file.pdf",
+                               db.session.get(User, world["other"]))
         db.session.commit()
     add_feedback(app, world)
     ask_for_export(app, client, login, world["person"])
@@ -389,6 +394,9 @@ def test_an_export_holds_everything_the_member_made_and_nothing_of_others(app, c
     attachment_file = rotation["attachments"][0]["file"]
     assert attachment_file in names
     assert zipfile.ZipFile(io.BytesIO(response.data)).read(attachment_file) == b"%PDF-1.4\n%%EOF\n"
+    [added] = documents["practices.json"]["attachments_on_others_practices"]
+    assert added["filename"] == "checklist-i-added.pdf" and added["file"] in names
+    assert not any("oscars-own-file" in name for name in names)
     discussions = documents["discussions.json"]
     assert {t["title"] for t in discussions["threads"]} == {"Who pays for safety boots?", "Badge photos on day one"}
     assert [r["body"] for r in discussions["replies"]] == ["A small stipend, paid quarterly."]

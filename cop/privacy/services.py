@@ -137,8 +137,9 @@ def export_profile(user: User) -> dict:
 
 def export_practices(user: User) -> tuple[dict, list[tuple[str, object]]]:
     """The practices the member wrote, every revision of each, and their attachments (name in the ZIP,
-    Attachment). Revisions others made to the member's practices are part of the practice's history."""
-    from cop.practices.models import Practice, PracticeRevision
+    Attachment), with the files the member added to others' practices. Revisions others made to the
+    member's practices are part of the practice's history."""
+    from cop.practices.models import Attachment, Practice, PracticeRevision
 
     practices = db.session.scalars(sa.select(Practice).where(Practice.author_id == user.id)
                                    .options(so.selectinload(Practice.topics),
@@ -174,7 +175,17 @@ def export_practices(user: User) -> tuple[dict, list[tuple[str, object]]]:
                            "note": r.note, "by_me": r.editor_id == user.id, "created_at": _when(r.created_at)}
                           for r in revisions.get(practice.id, [])],
         })
-    return _document("practices", items), files
+    elsewhere = []
+    for attachment in db.session.scalars(sa.select(Attachment).join(Attachment.practice).where(
+            Attachment.uploaded_by_id == user.id, Practice.author_id != user.id).order_by(Attachment.id)):
+        name = f"attachments/practice-{attachment.practice_id}/{attachment.id}-{attachment.filename}"
+        elsewhere.append({"id": attachment.id, "practice_id": attachment.practice_id, "filename": attachment.filename,
+                          "content_type": attachment.content_type, "size": attachment.size, "file": name,
+                          "uploaded_at": _when(attachment.created_at)})
+        files.append((name, attachment))
+    document = _document("practices", items)
+    document["attachments_on_others_practices"] = elsewhere
+    return document, files
 
 
 def export_discussions(user: User) -> dict:
