@@ -164,7 +164,9 @@ def test_password_sign_in_can_be_switched_off_for_the_organization(app, client, 
         db.session.commit()
     refused = client.post_form("/auth/signin", {"email": person.email, "password": PASSWORD})
     assert refused.status_code == 200
-    assert "Continue with Crestline Fabrication" in refused.get_data(as_text=True)
+    html = refused.get_data(as_text=True)
+    assert "signs in with its own account" in html
+    assert 'href="/sso/crestline-fabrication/start?email=pat.pw@crestline.example">Continue with Crestline' in html
     assert client.get("/practices/").status_code == 302
     # Nor does a password-reset link, which would otherwise sign its owner in.
     with app.app_context():
@@ -175,6 +177,15 @@ def test_password_sign_in_can_be_switched_off_for_the_organization(app, client, 
     assert reset.headers["Location"] == "/auth/signin"
     assert "Continue with Crestline Fabrication" in flashed(client)
     assert client.get("/practices/").status_code == 302
+
+
+def test_the_sign_in_page_offers_the_company_sign_in_for_its_domains_only(client, crestline):
+    html = client.post_form("/auth/signin", {"email": "pat@crestline.example", "password": "not it"}).get_data(
+        as_text=True)
+    assert "Continue with Crestline Fabrication" in html
+    html = client.post_form("/auth/signin", {"email": "pat@elsewhere.example", "password": "not it"}).get_data(
+        as_text=True)
+    assert "Continue with" not in html
 
 
 def test_a_facilitator_connects_a_provider_and_the_secret_is_never_shown_or_logged(app, client, login, facilitator,

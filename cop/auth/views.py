@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from cop.auth import JOIN_CHOICES, PASSWORD_SIGNIN_CHECKS, bp, public, services
+from cop.auth import JOIN_CHOICES, PASSWORD_SIGNIN_CHECKS, SIGNIN_ALTERNATIVES, bp, public, services
 from cop.auth.forms import (AcceptInvitationForm, ChangePasswordForm, JoinForm, ProfileForm, ResetPasswordForm,
                             ResetRequestForm, SignInForm)
 from cop.auth.models import MemberStatus, normalize_email
@@ -77,7 +77,10 @@ def signin():
         else:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/signin.html", form=form)
+    alternative = None
+    if form.email.data and not form.email.errors:
+        alternative = next((found for offer in SIGNIN_ALTERNATIVES if (found := offer(form.email.data))), None)
+    return render_template("auth/signin.html", form=form, alternative=alternative)
 
 
 @bp.post("/signout")

@@ -40,6 +40,15 @@ def get_provider_or_404(slug: str) -> IdentityProvider:
     return provider
 
 
+def continue_with_company(email: str) -> tuple[str, str] | None:
+    """The sign-in page's offer for an address at a domain with company sign-in."""
+    provider = services.provider_for_email(email)
+    if provider is None:
+        return None
+    name = provider.organization.name
+    return f"Continue with {name}", url_for("sso.start", slug=provider.organization.slug, email=email)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @public
 @limiter.limit(_signin_limit, methods=["POST"])
