@@ -139,7 +139,8 @@ def _fetch_json(url: str, *, data: dict | None = None, headers: dict | None = No
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(url, data=body, headers={"Accept": "application/json", **(headers or {})})
     try:
-        with urllib.request.urlopen(request, timeout=current_app.config["COP_SSO_TIMEOUT"]) as response:  # nosec B310 (scheme checked above)
+        # The scheme was checked above (https, or http where allowed): no file:// or other surprises.
+        with urllib.request.urlopen(request, timeout=current_app.config["COP_SSO_TIMEOUT"]) as response:  # nosec B310
             raw = response.read(MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as error:
         raise ProviderError(f"The identity provider refused the request (HTTP {error.code}).") from None
