@@ -30,6 +30,7 @@ from cop.notifications import services as notices
 from cop.orgs.models import Organization, OrgKind
 from cop.practices import services as library
 from cop.privacy.models import DataExport, ExportStatus
+from cop.search import engine as search
 from cop.sso import services as sso
 
 
@@ -79,6 +80,7 @@ def delete_account(person: User, by: User, *, keep_posts: bool, keep_practice_id
     except accounts.MembershipError as error:
         raise DeletionError(str(error)) from error
     talk.log_departure(person, by, f"Deleted by {who}; posts {'kept' if keep_posts else 'removed'}.")
+    search.compact_later(person.id)
     db.session.flush()
     return done
 

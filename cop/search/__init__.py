@@ -57,7 +57,7 @@ def _sync_quietly(app):
 
     with app.app_context():
         try:
-            engine.sync(app)
+            engine.sync(app, rebuild_inline=True)  # a context and session of its own, after the response
         except engine.IndexRebuilding:  # logged once where it was found; a rebuild is under way
             pass
         except Exception:  # the change log still holds the work; the next sync applies it
@@ -70,7 +70,7 @@ def sync_now(app=None):
     """Bring the index up to date in this process (CLI commands and tests call this after committing)."""
     from cop.search import engine
 
-    return engine.sync(app or current_app._get_current_object())
+    return engine.sync(app or current_app._get_current_object(), rebuild_inline=True)
 
 
 from cop.search import views  # noqa: E402,F401
