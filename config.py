@@ -48,6 +48,15 @@ class Config:
     COP_DEFAULT_TIMEZONE = os.environ.get("COP_DEFAULT_TIMEZONE", "America/Chicago")
     COP_INVITATION_DAYS = int(os.environ.get("COP_INVITATION_DAYS", "14"))
     COP_RESET_TOKEN_SECONDS = int(os.environ.get("COP_RESET_TOKEN_SECONDS", "3600"))
+    # How long the e-mailed link to a data export works (once).
+    COP_EXPORT_HOURS = int(os.environ.get("COP_EXPORT_HOURS", "48"))
+    # Asking for exports, per member: each builds a ZIP of everything they made.
+    COP_EXPORT_LIMIT = os.environ.get("COP_EXPORT_LIMIT", "5 per hour;20 per day")
+    # Company sign-in (OpenID Connect): seconds to wait for a provider, and for a person to come back from it.
+    COP_SSO_TIMEOUT = float(os.environ.get("COP_SSO_TIMEOUT", "5"))
+    COP_SSO_ATTEMPT_SECONDS = int(os.environ.get("COP_SSO_ATTEMPT_SECONDS", "600"))
+    # Providers are reached over https only; a provider on this machine for trying things out may use http.
+    COP_SSO_ALLOW_HTTP = _bool("COP_SSO_ALLOW_HTTP")
     # Werkzeug's default (scrypt) in real deployments; tests use a cheaper method.
     COP_PASSWORD_METHOD = os.environ.get("COP_PASSWORD_METHOD", "scrypt")
 
@@ -134,6 +143,7 @@ class TestConfig(Config):
     # Not the test client's host (localhost), so a link built from the request would show.
     COP_BASE_URL = "https://cop.example"
     COP_VIEW_FLUSH_SECONDS = 0.0  # every counted view is written once its response closes
+    COP_SSO_ALLOW_HTTP = True  # the test identity provider serves http on 127.0.0.1
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

@@ -62,7 +62,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     cli.init_app(app)
 
     from cop import (auth, competencies, discussions, events, health, home, inbound, members, messages,
-                     notifications, orgs, practices, programs, search)
+                     notifications, orgs, practices, privacy, programs, search, sso)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -77,6 +77,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(search.bp, url_prefix="/search")
     app.register_blueprint(messages.bp, url_prefix="/messages")
     app.register_blueprint(health.bp, url_prefix="/healthz")
+    app.register_blueprint(privacy.bp, url_prefix="/privacy")
+    app.register_blueprint(sso.bp, url_prefix="/sso")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
@@ -86,6 +88,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     search.init_app(app)
     messages.init_app(app)
     inbound.init_app(app)
+    privacy.init_app(app)
+    sso.init_app(app)
     return app
 
 

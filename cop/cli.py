@@ -20,6 +20,7 @@ def init_app(app):
             click.echo("The database already has members; demo data not loaded.")
             return
         from cop.demo.community import seed_community
+        from cop.demo.departures import seed_departures
         from cop.demo.discussions import seed_discussions
         from cop.demo.events import seed_events
         from cop.demo.library import seed_library
@@ -31,6 +32,7 @@ def init_app(app):
         counts = seed_community()
         counts.update(seed_library())
         counts.update(seed_discussions())
+        counts.update(seed_departures())
         counts.update(seed_events())
         counts.update(seed_programs())
         counts.update(seed_messages())

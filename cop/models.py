@@ -16,3 +16,5 @@ from cop.programs.models import (Facet, PeerQuestion, PrivateField, Program, Pro
 from cop.cache.models import ContentVersion  # noqa: F401
 from cop.messages.models import (Conversation, ConversationMember, Message, MessageBlock,  # noqa: F401
                                  MessageReport)
+from cop.privacy.models import DataExport  # noqa: F401
+from cop.sso.models import ExternalIdentity, IdentityProvider  # noqa: F401

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from cop.auth.models import Role, User
+from cop.auth.models import MemberStatus, Role, User
 from cop.demo import read_data
 from cop.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, demo_email
 from cop.extensions import db, utcnow
@@ -62,10 +62,17 @@ def test_the_seeded_network_is_the_one_in_the_data_files(app, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     events = read_data("events")
     with app.app_context():
-        people = {email: name for email, name in db.session.execute(sa.select(User.email, User.name))}
+        people = {email: name for email, name in db.session.execute(
+            sa.select(User.email, User.name).where(User.status != MemberStatus.deleted))}
         assert people == {p["email"]: p["name"] for p in read_data("people")}
+        # Those who left are there only as "Former member", under nothing of theirs.
+        departed = read_data("departures")
+        former = db.session.execute(sa.select(User.email, User.name).where(User.status == MemberStatus.deleted)).all()
+        assert [name for _, name in former] == ["Former member"] * len(departed)
+        assert not {d["email"] for d in departed} & {email for email, _ in former}
         assert set(db.session.scalars(sa.select(Organization.name))) == {o["name"] for o in read_data("organizations")}
-        assert set(db.session.scalars(sa.select(Thread.title))) == {t["title"] for t in read_data("threads")}
+        assert set(db.session.scalars(sa.select(Thread.title))) == (
+            {t["title"] for t in read_data("threads")} | {d["thread"]["title"] for d in departed})
         assert set(db.session.scalars(sa.select(Program.name))) == {p["name"] for p in read_data("programs")}
         assert set(db.session.scalars(sa.select(Event.title))) == (
             {e["title"] for e in events["events"]} | {events["feedback_session"]["title"]}

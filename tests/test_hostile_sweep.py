@@ -60,10 +60,12 @@ KINDS = list(HOSTILE)
 # Routes the crawl cannot reach by a link from a page: secret links sent by mail or shown once, and
 # static files. Their tokens are random; a hostile token is tried on each of them instead.
 TOKEN_ROUTES = {"auth.accept_invitation", "auth.reset_password", "notifications.unsubscribe",
-                "discussions.feed", "events.feed", "practices.feed", "practices.topic_feed"}
+                "discussions.feed", "events.feed", "practices.feed", "practices.topic_feed", "privacy.download_export"}
 NOT_CRAWLED = TOKEN_ROUTES | {"static"}
 # GET routes the demo facilitator finds no link to, each with why; every other route is swept.
-UNLINKED: dict[str, str] = {}
+UNLINKED: dict[str, str] = {
+    "sso.start": "the demo has no company sign-in; the page that links to it needs a provider (tests/test_sso.py)",
+}
 # Forms the sweep does not submit: signing out ends the sweep's own session.
 NOT_SUBMITTED = {"auth.signout"}
 # Actions that take something away (a thread, a member, a practice) go last, so the rest still finds it.
@@ -166,6 +168,8 @@ def hand_built_urls(app, email: str) -> list[str]:
             url_for("practices.download_attachment", practice_id=attachment.practice_id,
                     attachment_id=attachment.id),
             url_for("events.series_calendar", series_id=series_id),
+            # The crawl meets profiles, but maybe only the sweeper's own, which offers no deletion.
+            url_for("privacy.offboard", user_id=db.session.scalar(sa.select(User.id).where(User.email == MEMBER))),
         ]
 
 

@@ -55,10 +55,13 @@ def _main_paths() -> list[str]:
             # and more of what a member opens from those
             "/events/past", "/events/mine", "/practices/topics/", "/practices/topics/staffing", "/practices/mine",
             "/practices/saved", "/competencies/", f"/members/{member_id}", f"/discussions/{thread_id}/reply",
-            "/discussions/new", "/practices/new", "/messages/", f"/messages/new?to={member_id}"]
+            "/discussions/new", "/practices/new", "/messages/", f"/messages/new?to={member_id}", "/privacy/export",
+            "/privacy/delete"]
 
 
-FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests", "/messages/reports"]
+FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests",
+                     "/messages/reports", "/sso/orgs/harborview-credit-union", "/privacy/orgs/harborview-credit-union/delete",
+                     "/privacy/people/MEMBER/delete"]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,9 @@ def pages(sqlite_template, tmp_path_factory) -> dict[tuple[str, str], str]:
         client = app.test_client()
         signed_in = client.post_form("/auth/signin", {"email": who, "password": DEMO_PASSWORD})
         assert signed_in.status_code == 302
-        for path in paths + (FACILITATOR_PAGES if who == DEMO_FACILITATOR else _member_pages(app)):
+        member_id = next(p for p in paths if p.startswith("/members/") and p[9:].isdigit())[9:]
+        for path in paths + ([p.replace("MEMBER", member_id) for p in FACILITATOR_PAGES]
+                             if who == DEMO_FACILITATOR else _member_pages(app)):
             response = client.get(path)
             assert response.status_code == 200, (who, path, response.status_code)
             found[(who, path)] = response.get_data(as_text=True)

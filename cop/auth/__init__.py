@@ -11,6 +11,12 @@ PUBLIC_ENDPOINTS = {"static"}
 # fills these in at import: "organizations" and "kinds" are functions giving the form's (value, label)
 # choices (the organizations a newcomer may choose; what a new one may be). Until then, there are none.
 JOIN_CHOICES: dict = {}
+# Rules, from features after auth, that may refuse an account password sign-in (company sign-in fills one):
+# (user) -> the reason to show, or None.
+PASSWORD_SIGNIN_CHECKS: list = []
+# Other ways to sign in for an address, offered on the sign-in page once it is typed (company sign-in fills
+# one): (email) -> (label, url) or None.
+SIGNIN_ALTERNATIVES: list = []
 
 
 def public(view):

@@ -27,6 +27,8 @@ class MemberStatus(enum.Enum):
     active = "active"
     declined = "declined"
     suspended = "suspended"
+    # The account was deleted: the row stays, emptied, so the posts kept point at "Former member".
+    deleted = "deleted"
 
 
 def new_session_token() -> str:
@@ -100,6 +102,16 @@ class User(UserMixin, db.Model):
         if role is Role.facilitator:
             return self.is_facilitator
         return self.can_manage_org(org)
+
+    def can_delete_account(self, person) -> bool:
+        """Everyone deletes their own account; an organization's manager offboards a colleague who left
+        (never a facilitator); facilitators remove anyone. Nobody deletes an account already deleted."""
+        if not self.is_active or person is None or person.status is MemberStatus.deleted:
+            return False
+        if person.id == self.id or self.role is Role.facilitator:
+            return True
+        return (self.role is Role.manager and person.organization_id == self.organization_id
+                and person.role is not Role.facilitator)
 
     @property
     def initials(self) -> str:

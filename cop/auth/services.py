@@ -13,7 +13,7 @@ from cop.auth.models import (Invitation, MemberStatus, Role, User, hash_token, n
                              normalize_email)
 from cop.extensions import CACHE_NEUTRAL, db, utcnow
 from cop.links import external_url
-from cop.mail import send_mail
+from cop.mail import OutboxMessage, send_mail
 
 # Checked against when no account matches, so a sign-in for an unknown address costs the same time.
 _DUMMY_HASH_CACHE: dict[str, str] = {}
@@ -45,6 +45,11 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
+
+
+def password_matches(user: User, password: str) -> bool:
+    """For a step that asks a signed-in person to type their password again (deleting an account)."""
+    return bool(password) and check_password_hash(user.password_hash, password)
 
 
 def end_all_sessions(user: User) -> None:
@@ -260,6 +265,50 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash, current_password):
         raise MembershipError("Your current password is not right.")
     set_password(user, new_password)
+
+
+FORMER_MEMBER = "Former member"
+
+
+def erased_email(user: User) -> str:
+    """The address a deleted account keeps: unique, undeliverable, and naming nobody."""
+    return f"former-member-{user.id}@deleted.invalid"
+
+
+def check_erasable(user: User) -> None:
+    """Refuse to delete an account already deleted, or the community's last facilitator."""
+    if user.status is MemberStatus.deleted:
+        raise MembershipError("That account is already deleted.")
+    if user.role is Role.facilitator and user.is_active and len(facilitators()) <= 1:
+        raise MembershipError("The community needs a facilitator: make someone else one first.")
+
+
+def erase_account(user: User) -> None:
+    """Empty a deleted person's account of everything that was theirs: name, address, profile, password,
+    sessions, remember-me cookies and feed addresses end with it. The row stays as "Former member", with
+    its role and organization, so posts kept and the moderation log still point somewhere. Mail to them
+    is dropped, mail to others that named them names "A former member", and invitations forget the address."""
+    check_erasable(user)
+    address, name = user.email, user.name
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to == address))
+    if len(name) >= 4:  # a very short name would match inside ordinary words
+        db.session.execute(sa.update(OutboxMessage)
+                           .where(sa.or_(OutboxMessage.subject.contains(name, autoescape=True),
+                                         OutboxMessage.body_text.contains(name, autoescape=True)))
+                           .values(subject=sa.func.replace(OutboxMessage.subject, name, "A former member"),
+                                   body_text=sa.func.replace(OutboxMessage.body_text, name, "A former member")),
+                           execution_options={"synchronize_session": False})
+    db.session.execute(sa.update(Invitation).where(Invitation.email == address).values(email=erased_email(user)))
+    user.email = erased_email(user)
+    user.name = FORMER_MEMBER
+    user.title = user.bio = user.join_note = ""
+    user.requested_org_name = user.requested_org_kind = None
+    user.timezone = current_app.config["COP_DEFAULT_TIMEZONE"]
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.feed_token = None
+    user.status = MemberStatus.deleted
+    user.decided_at = utcnow()
+    end_all_sessions(user)
 
 
 def create_member(*, name: str, email: str, organization: "Organization", role: Role = Role.member,  # noqa: F821

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from cop.auth import JOIN_CHOICES, bp, public, services
+from cop.auth import JOIN_CHOICES, PASSWORD_SIGNIN_CHECKS, SIGNIN_ALTERNATIVES, bp, public, services
 from cop.auth.forms import (AcceptInvitationForm, ChangePasswordForm, JoinForm, ProfileForm, ResetPasswordForm,
                             ResetRequestForm, SignInForm)
 from cop.auth.models import MemberStatus, normalize_email
@@ -49,6 +49,11 @@ def _failed_sign_in(response) -> bool:
     return response.status_code != 302
 
 
+def _password_signin_refusal(user) -> str | None:
+    """Why this account may not use a password to get in (see PASSWORD_SIGNIN_CHECKS), or None."""
+    return next((reason for check in PASSWORD_SIGNIN_CHECKS if (reason := check(user))), None)
+
+
 def _reset_limit():
     return current_app.config["COP_RESET_LIMIT"]
 
@@ -66,11 +71,16 @@ def signin():
         if user is None:
             flash("That e-mail and password don't match an account.", "error")
         elif user.status is not MemberStatus.active:
-            flash(STATUS_MESSAGES[user.status], "warning")
+            flash(STATUS_MESSAGES.get(user.status, "That e-mail and password don't match an account."), "warning")
+        elif refusal := _password_signin_refusal(user):
+            flash(refusal, "warning")
         else:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/signin.html", form=form)
+    alternative = None
+    if form.email.data and not form.email.errors:
+        alternative = next((found for offer in SIGNIN_ALTERNATIVES if (found := offer(form.email.data))), None)
+    return render_template("auth/signin.html", form=form, alternative=alternative)
 
 
 @bp.post("/signout")
@@ -171,6 +181,10 @@ def reset_password(token):
     if user is None:
         flash("That reset link has expired or was already used. Ask for a new one.", "error")
         return redirect(url_for("auth.reset_request"))
+    # A reset link signs its owner in: not where their organization switched password sign-in off.
+    if refusal := _password_signin_refusal(user):
+        flash(refusal, "warning")
+        return redirect(url_for("auth.signin"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(user, form.password.data)

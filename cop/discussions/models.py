@@ -67,11 +67,13 @@ class ModerationAction(enum.Enum):
     reinstate = "reinstate"
     approve = "approve"
     decline = "decline"
+    # An account deleted by its owner, their organization's manager or a facilitator.
+    erase = "erase"
 
     @property
     def label(self) -> str:
         return {"dismiss_flags": "Dismissed flags", "approve": "Approved join request",
-                "decline": "Declined join request"}.get(self.value, self.value.capitalize())
+                "decline": "Declined join request", "erase": "Deleted account"}.get(self.value, self.value.capitalize())
 
 
 class Category(db.Model):

@@ -755,3 +755,83 @@ def suspend_author(user, by, thread: Thread | None = None, note: str = "") -> No
     except MembershipError as error:
         raise DiscussionError(str(error)) from error
     log_action(ModerationAction.suspend, by, thread=thread, target_user=user, detail=note)
+
+
+# A person leaving the community
+
+REMOVED_OPENING_POST = "<p><em>The opening post was removed by its author.</em></p>"
+
+
+def remove_posts_of(user) -> tuple[int, int]:
+    """A departing person's threads and replies go with them. A thread nobody else took part in is deleted
+    outright; one with others' replies keeps those, under an emptied opening post. Their replies become the
+    "removed" placeholder, so the answers to them still make sense. Earlier versions of their posts go too.
+    Returns (threads, replies) removed."""
+    threads = db.session.scalars(sa.select(Thread).where(Thread.author_id == user.id)).all()
+    category_ids, practice_ids, touched = set(), set(), set()
+    for thread in threads:
+        category_ids.add(thread.category_id)
+        practice_ids.add(thread.practice_id)
+        others = db.session.scalar(sa.select(sa.func.count(Reply.id)).where(
+            Reply.thread_id == thread.id, Reply.author_id != user.id))
+        merged_in = db.session.scalar(sa.select(sa.func.count(Thread.id)).where(Thread.merged_into_id == thread.id))
+        notifications.withdraw(thread_notifications(thread))
+        if not others and not merged_in:
+            db.session.delete(thread)
+            continue
+        thread.title = "Removed by its author"
+        thread.body, thread.body_html = "", REMOVED_OPENING_POST
+        db.session.execute(sa.delete(PostRevision).where(PostRevision.thread_id == thread.id,
+                                                         PostRevision.reply_id.is_(None)))
+    db.session.flush()
+    replies = db.session.scalars(sa.select(Reply).where(Reply.author_id == user.id)
+                                 .options(so.joinedload(Reply.thread))).all()
+    for reply in replies:
+        notifications.withdraw(Notification.url == reply_url(reply))
+        reply.deleted_at = reply.deleted_at or utcnow()
+        reply.body = reply.body_html = ""
+        _drop_answer(reply)
+        touched.add(reply.thread)
+    if replies:
+        db.session.execute(sa.delete(PostRevision).where(
+            PostRevision.reply_id.in_(sa.select(Reply.id).where(Reply.author_id == user.id))))
+    for thread in touched:
+        refresh_thread_stats(thread)
+    refresh_counts(category_ids, practice_ids)
+    return len(threads), len(replies)
+
+
+def forget_person(user) -> None:
+    """What only mattered to a departing person ends (follows, read marks, helpful marks, with the counts
+    they fed, the notes on their flags), their name leaves the moderation log's notes, and others'
+    @mentions of them become plain words that name nobody."""
+    marked = sa.select(ReplyHelpfulMark.reply_id).where(ReplyHelpfulMark.user_id == user.id)
+    db.session.execute(sa.update(Reply).where(Reply.id.in_(marked)).values(helpful_count=Reply.helpful_count - 1),
+                       execution_options={"synchronize_session": False})
+    for model in (ReplyHelpfulMark, Follow, ThreadRead):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    # Moderators keep why a post was flagged (the reason) and what they did; the person's own words and
+    # their name in the log's notes go.
+    db.session.execute(sa.update(Flag).where(Flag.reporter_id == user.id).values(note=""),
+                       execution_options={"synchronize_session": False})
+    if len(user.name) >= 4:  # a very short name would match inside ordinary words
+        db.session.execute(sa.update(ModerationLogEntry).where(ModerationLogEntry.target_user_id == user.id)
+                           .values(detail=sa.func.replace(ModerationLogEntry.detail, user.name, "Former member")),
+                           execution_options={"synchronize_session": False})
+    key = _handle_key(handle_for(user.name))
+    linked = re.compile(rf'<a class="mention" href="/members/{user.id}">@[^<]*</a>')
+    needle = f'href="/members/{user.id}"'
+
+    def unnamed(text: str) -> str:
+        return MENTION.sub(lambda m: "a former member" if _handle_key(m.group(1)) == key else m.group(0), text)
+
+    for model in (Thread, Reply):
+        for post in db.session.scalars(sa.select(model).where(model.body_html.contains(needle, autoescape=True))):
+            post.body_html = linked.sub("a former member", post.body_html)
+            post.body = unnamed(post.body)
+
+
+def log_departure(person, by, detail: str) -> ModerationLogEntry:
+    """The one record a moderator keeps of an account's deletion: who asked, when, and what happened to
+    the posts; the person appears only as the anonymous account left behind."""
+    return log_action(ModerationAction.erase, by, target_user=person, detail=detail)

@@ -373,6 +373,29 @@ def cancel_rsvp(event: Event, user) -> list[Rsvp]:
     return promote_from_waitlist(event)
 
 
+def withdraw_person(user) -> int:
+    """A person who leaves the community gives up every seat and waitlist place at events still to come,
+    whatever the cancellation deadline; each freed seat goes to the waitlist as a cancellation's would.
+    Nobody is e-mailed about the person's own withdrawal (their address is about to be erased).
+    Returns how many RSVPs ended. Call it before any other change in the unit of work (it locks events)."""
+    user_id = user.id
+    event_ids = db.session.scalars(
+        sa.select(Rsvp.event_id).join(Rsvp.event)
+        .where(Rsvp.user_id == user_id, Rsvp.status.in_([RsvpStatus.going, RsvpStatus.waitlisted]),
+               Event.starts_at > utcnow()).order_by(Rsvp.event_id)).all()
+    ended = 0
+    for event_id in event_ids:
+        event = lock_event(db.session.get(Event, event_id))
+        record = db.session.scalar(sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.user_id == user_id))
+        if record is None or not record.is_active or event.has_started:
+            continue
+        _withdraw(event, record)
+        db.session.flush()
+        promote_from_waitlist(event)
+        ended += 1
+    return ended
+
+
 def release_rsvp(event: Event, rsvp_id: int, by, *, close_seat: bool = False) -> list[Rsvp]:
     """A host takes back someone's seat or waitlist place, and the person is told. With close_seat the
     capacity shrinks by one instead of the seat going to the waitlist: how a host makes an event smaller."""

@@ -200,3 +200,33 @@ def find_people(emails: str) -> tuple[list, list[str]]:
         sa.select(User).where(sa.func.lower(User.email).in_(wanted), User.status == MemberStatus.active))} \
         if wanted else {}
     return list(found.values()), [email for email in wanted if email not in found]
+
+
+def forget_person(person, *, keep_posts: bool) -> int:
+    """A deleted account leaves every conversation and every block; its reports go. With `keep_posts`
+    its messages stay (under "Former member", as the account is emptied), else they are removed.
+    Returns how many messages were removed."""
+    now = utcnow()
+    db.session.execute(sa.update(ConversationMember).where(ConversationMember.user_id == person.id,
+                                                           ConversationMember.left_at.is_(None))
+                       .values(left_at=now), execution_options={"synchronize_session": False})
+    db.session.execute(sa.delete(MessageBlock).where(sa.or_(MessageBlock.blocker_id == person.id,
+                                                            MessageBlock.blocked_id == person.id)))
+    db.session.execute(sa.delete(MessageReport).where(MessageReport.reporter_id == person.id))
+    removed = 0
+    if not keep_posts:
+        ids = db.session.scalars(sa.select(Message.id).where(Message.author_id == person.id)).all()
+        if ids:
+            db.session.execute(sa.delete(MessageReport).where(MessageReport.message_id.in_(ids)))
+            removed = db.session.execute(sa.delete(Message).where(Message.id.in_(ids))).rowcount
+    return removed
+
+
+def export_messages(user) -> list[dict]:
+    """What the member wrote in private conversations (others' messages stay theirs, out of this export)."""
+    rows = db.session.execute(
+        sa.select(Message.created_at, Message.body, Conversation.id, Conversation.subject)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.author_id == user.id).order_by(Message.id)).all()
+    return [{"conversation_id": conversation_id, "subject": subject, "written_at": written.isoformat(),
+             "body": body} for written, body, conversation_id, subject in rows]

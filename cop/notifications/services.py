@@ -106,6 +106,19 @@ def withdraw(*conditions) -> int:
     return result.rowcount
 
 
+def forget_person(user, name: str) -> None:
+    """A departing person's own notifications and e-mail preference go; in others' notifications that
+    they caused, their name gives way to "A former member"."""
+    db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(sa.delete(NotificationSettings).where(NotificationSettings.user_id == user.id),
+                       execution_options={"synchronize_session": False})
+    if len(name) >= 4:  # a very short name would match inside ordinary words
+        db.session.execute(sa.update(Notification).where(Notification.actor_id == user.id)
+                           .values(text=sa.func.replace(Notification.text, name, "A former member"), actor_id=None),
+                           execution_options={"synchronize_session": False})
+
+
 # Preferences
 
 def settings_for(user) -> NotificationSettings:

@@ -185,6 +185,59 @@ def purge_deleted(now=None) -> int:
     return len(doomed)
 
 
+_DOOMED_FILES = "files_removed_after_commit"
+
+
+def remove_file_after_commit(path: Path) -> None:
+    """Delete a stored file once the transaction that stopped pointing at it commits (and never if it rolls
+    back), so a refused or failed change cannot leave rows whose files are gone."""
+    db.session.info.setdefault(_DOOMED_FILES, []).append(Path(path))
+
+
+@sa.event.listens_for(so.Session, "after_commit")
+def _remove_doomed_files(session):
+    for path in session.info.pop(_DOOMED_FILES, []):
+        path.unlink(missing_ok=True)
+
+
+@sa.event.listens_for(so.Session, "after_rollback")
+def _keep_doomed_files(session):
+    session.info.pop(_DOOMED_FILES, None)
+
+
+def remove_practices_of(user, *, keep_published: bool, keep_ids=()) -> int:
+    """A departing person's practices go with them, files and revisions included: all of them, or (with
+    keep_published) only their drafts and deleted ones, the published ones staying under "Former member".
+    `keep_ids` are published practices a facilitator keeps for the community, anonymised either way.
+    Returns how many were removed."""
+    query = sa.select(Practice).where(Practice.author_id == user.id).options(
+        so.selectinload(Practice.topics), so.selectinload(Practice.competencies),
+        so.selectinload(Practice.attachments))
+    topic_ids, competency_ids, removed = set(), set(), 0
+    for practice in db.session.scalars(query):
+        if practice.is_published and (keep_published or practice.id in set(keep_ids)):
+            continue
+        topics, competencies = _affected(practice)
+        topic_ids |= topics
+        competency_ids |= competencies
+        for attachment in practice.attachments:
+            storage.remove_after_commit(attachment.stored_name)
+        db.session.delete(practice)
+        removed += 1
+    refresh_counts(topic_ids, competency_ids)
+    return removed
+
+
+def forget_marks_of(user) -> None:
+    """A departing person's helpful marks and saved practices end; the counts on the practices follow."""
+    marked = sa.select(HelpfulMark.practice_id).where(HelpfulMark.user_id == user.id)
+    db.session.execute(sa.update(Practice).where(Practice.id.in_(marked))
+                       .values(helpful_count=Practice.helpful_count - 1),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(sa.delete(HelpfulMark).where(HelpfulMark.user_id == user.id))
+    db.session.execute(sa.delete(Bookmark).where(Bookmark.user_id == user.id))
+
+
 def restore_revision(practice: Practice, revision: PracticeRevision, by) -> PracticeRevision | None:
     if revision.practice_id != practice.id:
         raise LibraryError("That revision belongs to another practice.")

@@ -76,7 +76,7 @@ def _sync_quietly(app):
 
     with app.app_context():
         try:
-            engine.sync(app)
+            engine.sync(app, rebuild_inline=True)  # a context and session of its own, after the response
         except (engine.IndexRebuilding, engine.CatchingUp):  # logged where found; a build is under way
             pass
         except Exception:  # the change log still holds the work; the next sync applies it
@@ -89,7 +89,7 @@ def sync_now(app=None):
     """Bring the index up to date in this process (CLI commands and tests call this after committing)."""
     from cop.search import engine
 
-    return engine.sync(app or current_app._get_current_object())
+    return engine.sync(app or current_app._get_current_object(), rebuild_inline=True)
 
 
 from cop.search import views  # noqa: E402,F401

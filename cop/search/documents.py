@@ -250,12 +250,21 @@ def _thread_of_reply(connection, reply):
     return [reply.thread_id]
 
 
+def _threads_of_person(connection, user):
+    """A thread's document names its author and everyone who replied."""
+    Thread, Reply = _thread_models()
+    started = sa.select(Thread.id).where(Thread.author_id == user.id)
+    replied = sa.select(Reply.thread_id).where(Reply.author_id == user.id)
+    return connection.execute(sa.union(started, replied)).scalars().all()
+
+
 def register_discussions() -> None:
     Thread, Reply = _thread_models()
     register(Kind("discussion", "Discussions", Thread, build_threads, visible_threads, thread_text,
                   {"title", "body", "category_id", "hidden_at", "merged_into_id", "practice_id", "author_id",
                    "last_activity_at"}))
     register_dependent(Reply, "discussion", {"body", "deleted_at", "hidden_at", "thread_id"}, _thread_of_reply)
+    register_dependent(User, "discussion", {"name"}, _threads_of_person)
 
 
 # Events: every member may see every event (a virtual meeting link is never indexed).

@@ -272,6 +272,18 @@ def _rebuild_lock(app, wait: bool):
 
 # Writing
 
+# A change-log entry of this kind asks every index to be built afresh after its next sync (see compact_later).
+COMPACT = "compact"
+
+
+def compact_later(reason_id: int = 0) -> None:
+    """Ask every index to drop all it still holds of replaced or deleted documents, by rebuilding after its
+    next sync (after an account is erased): written to the change log in the caller's transaction, like
+    any change, so every machine's index does it."""
+    db.session.add(SearchChange(kind=COMPACT, object_id=reason_id))
+    db.session.info["search_dirty"] = True
+
+
 def _documents_for(changes: dict[str, set[int]]) -> tuple[list[dict], list[str]]:
     """Fresh documents for what changed, and the uids to drop (gone or no longer searchable)."""
     upserts, deletes = [], []
@@ -312,7 +324,7 @@ def _open_writer(ix, timeout: float):
             time.sleep(0.05)
 
 
-def sync(app, timeout: float = 10.0) -> int:
+def sync(app, timeout: float = 10.0, rebuild_inline: bool = False) -> int:
     """Apply change-log entries this index has not seen; returns how many documents were refreshed.
 
     Safe to run from any process at any time: the index lock serializes writers, and the position
@@ -325,23 +337,43 @@ def sync(app, timeout: float = 10.0) -> int:
         start_catching_up(app)
         raise CatchingUp(catch_up_percent(app) or 0)
     try:
-        refreshed = _apply_changes(folder, timeout)
+        refreshed, compact = _apply_changes(folder, timeout)
     except Exception as error:
         db.session.rollback()
         _raise_if_damaged(app, folder, error)
         raise
     report_position(app, folder)
+    if compact:
+        # An account was erased: its old words stay in the segments (and in the spelling word lists, which
+        # a merge keeps whole) until the index is built afresh; the rebuild replaces this folder. Inside a
+        # request it runs beside it, with a session of its own (a rebuild empties the session it uses).
+        if rebuild_inline:
+            rebuild(app)
+        else:
+            real_app = app._get_current_object() if hasattr(app, "_get_current_object") else app
+            threading.Thread(target=_rebuild_in_background, args=(real_app,), name="search-compact",
+                             daemon=True).start()
     return refreshed
 
 
-def _apply_changes(folder: Path, timeout: float) -> int:
+def _rebuild_in_background(app) -> None:
+    with app.app_context():
+        try:
+            rebuild(app)
+        except Exception:  # the words stay findable by no query (the database decides); a later erasure retries
+            log.exception("Rebuilding the search index after an account was erased failed")
+        finally:
+            db.session.remove()
+
+
+def _apply_changes(folder: Path, timeout: float) -> tuple[int, bool]:
     begin_read()
     ix = _open(folder)
     try:
         writer = _open_writer(ix, timeout)
     except LockError:
         log.warning("Search index busy for %.0f s; the change log keeps the work for the next sync", timeout)
-        return 0
+        return 0, False
     try:
         state = _read_position(folder)
         position, gaps = state["position"], {int(k): v for k, v in state.get("gaps", {}).items()}
@@ -374,7 +406,7 @@ def _apply_changes(folder: Path, timeout: float) -> int:
         if new_position != position or kept != gaps:
             _write_position(folder, {"position": new_position, "gaps": {str(k): v for k, v in kept.items()}})
         db.session.rollback()  # release the read snapshot
-        return len(upserts) + len(deletes)
+        return len(upserts) + len(deletes), COMPACT in changes
     except BaseException:
         writer.cancel()
         raise

@@ -39,12 +39,13 @@ def make_practice_for_axe(app, member):
         return practice.id
 
 
-PUBLIC_PAGES = ["/", "/auth/signin", "/auth/join", "/auth/reset"]
+PUBLIC_PAGES = ["/", "/auth/signin", "/auth/join", "/auth/reset", "/sso/"]
 MEMBER_PAGES = ["/", "/practices/", "/practices/PRACTICE", "/practices/PRACTICE/edit", "/practices/new",
                 "/practices/topics/", "/practices/topics/staffing", "/practices/PRACTICE/history",
                 "/competencies/", "/competencies/communication", "/members/", "/orgs/", "/members/ME",
                 "/auth/settings", "/auth/settings/password", "/notifications/", "/search/?q=practice",
-                "/orgs/ORG", "/orgs/ORG/invitations", "/members/requests"]
+                "/orgs/ORG", "/orgs/ORG/invitations", "/members/requests", "/privacy/export", "/privacy/delete",
+                "/sso/orgs/ORG"]
 
 
 def test_public_pages_have_no_wcag_violations(page, live_server):

@@ -42,7 +42,7 @@ def demo(app, runner):
             f"/events/{event}", "/events/calendar", "/programs/", f"/programs/{programs[0]}",
             f"/programs/compare?{compare}", "/programs/compare", "/members/", "/orgs/", f"/orgs/{org}",
             "/search/?q=mentor", "/notifications/", "/auth/settings", "/messages/",
-            f"/events/{series_date}"]
+            f"/events/{series_date}", "/privacy/export", "/privacy/delete", "/sso/"]
 
 
 def test_no_main_page_scrolls_sideways(page, live_server, demo, sign_in):
