@@ -54,8 +54,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import (auth, competencies, discussions, events, home, members, notifications, orgs, practices,
-                     programs, search)
+    from cop import (auth, competencies, dashboard, discussions, events, home, members, notifications, orgs,
+                     practices, programs, search)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -68,6 +68,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(events.bp, url_prefix="/events")
     app.register_blueprint(programs.bp, url_prefix="/programs")
     app.register_blueprint(search.bp, url_prefix="/search")
+    app.register_blueprint(dashboard.bp, url_prefix="/dashboard")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
@@ -75,6 +76,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     events.init_app(app)
     programs.init_app(app)
     search.init_app(app)
+    dashboard.init_app(app)
     return app
 
 

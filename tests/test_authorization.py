@@ -150,7 +150,7 @@ def build_world(app, folder: Path) -> World:
             company_slug=company.slug, topic_slug=topic.slug, competency_slug=competency.slug,
             category_slug=category.slug, practice_id=practice.id, attachment_id=attachment.id,
             thread_id=thread.id, reply_id=reply.id, event_id=event.id, feedback_event_id=session.id,
-            rsvp_id=rsvp.id, program_id=program.id,
+            rsvp_id=rsvp.id, program_id=program.id, table="activity",
             notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,
             suspended_id=suspended.id, feed_token=accounts.new_feed_token(member),

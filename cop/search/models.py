@@ -18,3 +18,17 @@ class SearchChange(db.Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(20))
     object_id: so.Mapped[int]
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SearchQuery(db.Model):
+    """What a member searched for and how many results it found, kept so facilitators see what the
+    community looks for and does not find. Who searched is never stored; rows older than the retention
+    (`COP_SEARCH_QUERY_DAYS`) are purged by `flask search purge-queries`."""
+
+    __tablename__ = "search_queries"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # Lowercased and with runs of spaces made one, so "Mentor  Training" and "mentor training" count together.
+    text: so.Mapped[str] = so.mapped_column(sa.String(200))
+    result_count: so.Mapped[int]
+    searched_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
