@@ -302,3 +302,61 @@ def build_more(extra: int) -> None:
         db.session.add(HelpfulMark(practice_id=more.id, user_id=people["c1"].id, created_at=when))
         db.session.add(MemberVisit(user_id=people[f"{'abc'[n % 3]}1"].id, day=when.date() + timedelta(days=n % 20)))
     db.session.commit()
+
+
+def test_a_search_keeps_its_words_and_result_count_but_not_who(app, client, community):
+    from cop.search import sync_now
+    from cop.search.models import SearchQuery
+
+    with app.app_context():
+        sync_now(app)
+    _sign_in(client, "b1@example.org")
+    for query in ["q=Practice&kind=", "q=mentor%20%20TRAINING", "q=mentor+training&page=2",
+                  "q=mentor+training&kind=practice", "q=", "q=%20%20"]:
+        client.get(f"/search/?{query}").close()
+    with app.app_context():
+        rows = db.session.execute(sa.select(SearchQuery.text, SearchQuery.result_count)
+                                  .order_by(SearchQuery.id)).all()
+    assert [text for text, _ in rows] == ["practice", "mentor training"]
+    assert rows[0].result_count >= 2 and rows[1].result_count == 0
+    assert set(SearchQuery.__table__.columns.keys()) == {"id", "text", "result_count", "searched_at"}
+
+
+def _searches(*found):
+    from cop.search.queries import record_query
+    from flask import current_app
+
+    for text, count, when in found:
+        record_query(current_app._get_current_object(), text, count, at=when)
+
+
+def test_top_searches_and_those_that_found_nothing(app, community):
+    with app.app_context():
+        _searches(("mentor training", 0, at(9, 8)), ("Mentor Training", 0, at(9, 20)),
+                  ("mentor training", 3, at(9, 21)),
+                  ("stipends", 4, at(9, 9)), ("stipends", 2, at(9, 10)), ("transport", 0, at(9, 11)),
+                  ("mentor training", 0, at(8, 30)), ("wages", 0, at(10, 5)))
+        top, nothing = services.top_searches(PERIOD), services.searches_without_results(PERIOD)
+    assert top.rows == [["mentor training", 3, 2], ["stipends", 2, 0], ["transport", 1, 1]]
+    assert nothing.rows == [["mentor training", 2, "2026-09-20"], ["transport", 1, "2026-09-11"]]
+
+
+def test_searches_older_than_the_retention_are_purged(app, runner, community):
+    from cop.search.models import SearchQuery
+
+    with app.app_context():
+        _searches(("old", 0, utcnow() - timedelta(days=181)), ("recent", 0, utcnow() - timedelta(days=179)))
+    result = runner.invoke(args=["search", "purge-queries"])
+    assert result.exit_code == 0 and "Removed 1 search(es) older than 180 days." in result.output
+    with app.app_context():
+        assert db.session.scalars(sa.select(SearchQuery.text)).all() == ["recent"]
+    result = runner.invoke(args=["search", "purge-queries", "--days", "0"])
+    assert "Removed 1 search(es) older than 0 days." in result.output
+
+
+def test_a_facilitators_home_leads_to_the_dashboard_and_a_members_does_not(app, client, community):
+    _sign_in(client, community["facilitator"])
+    assert 'href="/dashboard/"' in client.get("/").get_data(as_text=True)
+    client.post_form("/auth/signout", page="/")
+    _sign_in(client, "a1@example.org")
+    assert 'href="/dashboard/"' not in client.get("/").get_data(as_text=True)

@@ -7,9 +7,10 @@ bp = Blueprint("dashboard", __name__)
 
 
 def init_app(app):
-    from cop.dashboard import visits
+    from cop.dashboard import sections, visits
 
     visits.init_app(app)
+    sections.register()
 
 
 from cop.dashboard import views  # noqa: E402,F401

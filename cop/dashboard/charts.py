@@ -47,7 +47,8 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, int | float, str]
             css = "pchart-bar dchart-negative" if value < 0 else "pchart-bar"
             parts.append(f'<rect class="{css}" x="{x}" y="{top}" width="{length}" height="{BAR_HEIGHT}" rx="3"/>')
         if diverging:
-            parts.append(f'<line class="dchart-axis" x1="{zero}" x2="{zero}" y1="{top - 2}" y2="{top + BAR_HEIGHT + 2}"/>')
+            parts.append(f'<line class="dchart-axis" x1="{zero}" x2="{zero}" y1="{top - 2}" '
+                         f'y2="{top + BAR_HEIGHT + 2}"/>')
         parts.append(f'<text class="pchart-value" x="{BAR_AREA + 8}" y="{top + BAR_HEIGHT - 4}">{escape(shown)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -97,7 +98,8 @@ def line_chart(chart_id: str, title: str, labels: list[str], series: list[tuple[
         legend_x, legend_y = LEFT + (s % 2) * 220, TOP + PLOT_HEIGHT + 32 + (s // 2) * 16
         parts.append(f'<line class="{css}"{dash} x1="{legend_x}" x2="{legend_x + 24}" y1="{legend_y - 4}" '
                      f'y2="{legend_y - 4}"/>')
-        parts.append(_marker(MARKERS[s % len(MARKERS)], legend_x + 12, legend_y - 4, f"dchart-marker-{s % len(DASHES)}"))
+        parts.append(_marker(MARKERS[s % len(MARKERS)], legend_x + 12, legend_y - 4,
+                             f"dchart-marker-{s % len(DASHES)}"))
         parts.append(f'<text class="dchart-tick" x="{legend_x + 30}" y="{legend_y}">{escape(name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

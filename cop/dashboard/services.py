@@ -18,6 +18,7 @@ from cop.events.models import Event, EventStatus, FeedbackResponse, Rsvp, RsvpSt
 from cop.extensions import db, utcnow
 from cop.orgs.models import Organization, OrgKind
 from cop.practices.models import HelpfulMark, Practice, PracticeStatus, Topic, practice_topics
+from cop.search.models import SearchQuery
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 DEFAULT_PERIOD = "90"
@@ -467,4 +468,30 @@ def topic_trends(period: Period) -> Table:
         table.links.append(slug)
     table.note = (f"Practices published and threads started, {period.start:%b %-d} to {period.end:%b %-d, %Y}, "
                   f"against {before.start:%b %-d} to {before.end:%b %-d, %Y}.")
+    return table
+
+
+# What members looked for
+
+def top_searches(period: Period) -> Table:
+    """The words searched most often in the period, with how many of those searches found nothing."""
+    count = sa.func.count()
+    rows = db.session.execute(
+        sa.select(SearchQuery.text, count, sa.func.count(sa.case((SearchQuery.result_count == 0, 1))))
+        .where(_within(SearchQuery.searched_at, period))
+        .group_by(SearchQuery.text).order_by(count.desc(), SearchQuery.text).limit(TOP)).all()
+    return Table("searches", "What members searched for most", ["Search", "Searches", "Found nothing"],
+                 [list(row) for row in rows])
+
+
+def searches_without_results(period: Period) -> Table:
+    """The words that found nothing, most often first: practices the community asks for and lacks."""
+    count = sa.func.count()
+    rows = db.session.execute(
+        sa.select(SearchQuery.text, count, sa.func.max(SearchQuery.searched_at))
+        .where(_within(SearchQuery.searched_at, period), SearchQuery.result_count == 0)
+        .group_by(SearchQuery.text).order_by(count.desc(), SearchQuery.text).limit(TOP)).all()
+    table = Table("zero_results", "Searches that found nothing", ["Search", "Searches", "Last searched"])
+    table.rows = [[text, n, last.date().isoformat()] for text, n, last in rows]
+    table.note = "Ask the community for practices on these, or add the words members use to existing ones."
     return table

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from cop.dashboard import bp, services
@@ -32,6 +32,8 @@ TABLES = {
     "practices": services.top_practices,
     "threads": services.top_threads,
     "topics": services.topic_trends,
+    "searches": services.top_searches,
+    "zero_results": services.searches_without_results,
 }
 
 
@@ -80,6 +82,7 @@ def index():
     practices, threads = services.top_practices(period), services.top_threads(period)
     topics = services.topic_trends(period)
     at_risk = services.at_risk_organizations(period)
+    searches, zero_results = services.top_searches(period), services.searches_without_results(period)
     sections = {
         "activity": _section(activity, line_chart("chart-activity", activity.title, weeks, [
             (name, activity.column(name)) for name in activity.columns[1:]])),
@@ -98,10 +101,14 @@ def index():
                                                _bars(threads, "Replies in the period"))),
         "topics": _section(topics, bar_chart("chart-topics", "Change in practices and threads per topic", _bars(
             topics, "Change", lambda row: f"{row[3]:+d} ({row[2]} → {row[1]})"))),
+        "searches": _section(searches, bar_chart("chart-searches", searches.title, _bars(
+            searches, "Searches", lambda row: f"{row[1]} ({row[2]} found nothing)"))),
+        "zero_results": _section(zero_results, bar_chart("chart-zero-results", zero_results.title,
+                                                         _bars(zero_results, "Searches"))),
     }
     return render_template("dashboard/index.html", form=form, period=period, problem=problem, sections=sections,
                            event_figures=event_figures, args=period.as_args(),
-                           at_risk_days=services.AT_RISK_DAYS)
+                           at_risk_days=services.AT_RISK_DAYS, search_days=current_app.config["COP_SEARCH_QUERY_DAYS"])
 
 
 @bp.get("/<table>.csv")
