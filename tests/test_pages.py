@@ -56,7 +56,8 @@ def _main_paths() -> list[str]:
             "/discussions/new", "/practices/new"]
 
 
-FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests"]
+FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests", "/dashboard/",
+                     "/dashboard/?period=365"]
 
 
 @pytest.fixture(scope="module")
