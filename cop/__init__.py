@@ -55,7 +55,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     cli.init_app(app)
 
     from cop import (auth, competencies, dashboard, discussions, events, home, members, notifications, orgs,
-                     practices, programs, search)
+                     practices, programs, reports, search)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -69,6 +69,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(programs.bp, url_prefix="/programs")
     app.register_blueprint(search.bp, url_prefix="/search")
     app.register_blueprint(dashboard.bp, url_prefix="/dashboard")
+    app.register_blueprint(reports.bp, url_prefix="/reports")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
@@ -77,6 +78,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     programs.init_app(app)
     search.init_app(app)
     dashboard.init_app(app)
+    reports.init_app(app)
     return app
 
 

@@ -152,24 +152,26 @@ class Period:
         return found
 
 
-def choose_period(choice: str | None, start: date | None, end: date | None, today: date) -> tuple[Period, str]:
-    """The period a facilitator asked for, and what was wrong with it ("" if nothing): a preset, or a
-    date range that ends no later than today and spans at most MAX_RANGE_DAYS. Anything else gives the
-    default period and says why."""
-    default = Period.last(PERIODS[DEFAULT_PERIOD], today)
+def choose_period(choice: str | None, start: date | None, end: date | None, today: date,
+                  default: str = DEFAULT_PERIOD) -> tuple[Period, str]:
+    """The period asked for, and what was wrong with it ("" if nothing): a preset, or a date range that
+    ends no later than today and spans at most MAX_RANGE_DAYS. Anything else gives the `default` preset
+    and says why."""
+    fallback = Period.last(PERIODS[default], today)
+    instead = f"showing the last {PERIODS[default]} days."
     if choice in PERIODS:
         return Period.last(PERIODS[choice], today), ""
     if choice != "range":
-        return default, ""
+        return fallback, ""
     if start is None or end is None:
-        return default, "Give both a first and a last day for a date range; showing the last 90 days."
+        return fallback, f"Give both a first and a last day for a date range; {instead}"
     if start > end:
         start, end = end, start
     end = min(end, today)
     if start > end:
-        return default, "That date range is in the future; showing the last 90 days."
+        return fallback, f"That date range is in the future; {instead}"
     if (end - start).days + 1 > MAX_RANGE_DAYS:
-        return default, f"A date range can span at most {MAX_RANGE_DAYS} days; showing the last 90 days."
+        return fallback, f"A date range can span at most {MAX_RANGE_DAYS} days; {instead}"
     return Period(start, end, "range"), ""
 
 
@@ -210,7 +212,7 @@ def _within(column, period: Period):
     return sa.and_(column >= period.starts_at, column < period.ends_at)
 
 
-def _activity(period: Period):
+def activity(period: Period):
     """(user_id, day) for everything anyone did in the period: used the site, published or started a
     practice, started a thread, replied, RSVPed, marked something helpful."""
 
@@ -235,10 +237,10 @@ def _activity(period: Period):
 def weekly_activity(period: Period) -> Table:
     """Per week: members who did anything, the organizations they belong to, and members who joined.
     Facilitators are left out: the people running the community are not its engagement."""
-    activity = _activity(period)
-    weekly = (sa.select(((activity.c.day - period.start_day) // 7).label("week"), activity.c.user_id,
+    done = activity(period)
+    weekly = (sa.select(((done.c.day - period.start_day) // 7).label("week"), done.c.user_id,
                         User.organization_id)
-              .join(User, User.id == activity.c.user_id).where(User.role != Role.facilitator).subquery())
+              .join(User, User.id == done.c.user_id).where(User.role != Role.facilitator).subquery())
     active = {week: (people, orgs) for week, people, orgs in db.session.execute(
         sa.select(weekly.c.week, sa.func.count(sa.distinct(weekly.c.user_id)),
                   sa.func.count(sa.distinct(weekly.c.organization_id))).group_by(weekly.c.week))}
@@ -261,8 +263,8 @@ def at_risk_organizations(period: Period) -> Table:
     """Organizations none of whose people did anything in the AT_RISK_DAYS days up to the period's end
     (facilitators and sponsors aside), with how many active people they have, so someone can call them."""
     window = Period(period.end - timedelta(days=AT_RISK_DAYS - 1), period.end, "range")
-    activity = _activity(window)
-    active_orgs = (sa.select(User.organization_id).join(activity, activity.c.user_id == User.id)
+    done = activity(window)
+    active_orgs = (sa.select(User.organization_id).join(done, done.c.user_id == User.id)
                    .where(User.organization_id.is_not(None)))
     people = (sa.select(User.organization_id, sa.func.count().label("people"))
               .where(User.status == MemberStatus.active).group_by(User.organization_id).subquery())

@@ -42,14 +42,16 @@ def require_facilitator() -> None:
         abort(403)
 
 
-def _period() -> tuple[services.Period, str, PeriodForm]:
-    form = PeriodForm(request.args)
+def read_period(default: str = services.DEFAULT_PERIOD,
+                form_class: type[PeriodForm] = PeriodForm) -> tuple[services.Period, str, PeriodForm]:
+    """The period in the query string (a preset or a date range), what was wrong with it, and its form."""
+    form = form_class(period=default, formdata=request.args)
     form.validate()
     today = utcnow().date()
     if form.start.errors or form.end.errors:
-        period, problem = services.choose_period(None, None, None, today)
-        return period, "Dates must look like 2026-09-01; showing the last 90 days.", form
-    period, problem = services.choose_period(form.period.data, form.start.data, form.end.data, today)
+        period, _ = services.choose_period(None, None, None, today, default)
+        return period, f"Dates must look like 2026-09-01; showing the last {period.days} days.", form
+    period, problem = services.choose_period(form.period.data, form.start.data, form.end.data, today, default)
     return period, problem, form
 
 
@@ -72,7 +74,7 @@ def _bars(table: services.Table, value_column: str, shown=None) -> list[tuple[st
 @bp.get("/")
 def index():
     require_facilitator()
-    period, problem, form = _period()
+    period, problem, form = read_period()
     activity = services.weekly_activity(period)
     weeks = [f"{date.fromisoformat(w):%b %-d}" for w in activity.column("Week of")]
     contributions = services.monthly_contributions(period)
@@ -116,7 +118,7 @@ def table_csv(table):
     require_facilitator()
     if table not in TABLES:
         abort(404)
-    period, _, _ = _period()
+    period, _, _ = read_period()
     key, table = table, TABLES[table](period)
     return Response("\ufeff" + services.table_csv(table), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename={key.replace('_', '-')}-{period.start}-to-{period.end}.csv",
