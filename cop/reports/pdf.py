@@ -6,11 +6,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+# Imported with the app, not on the first download: the import takes most of a second, which a worker
+# pays once at start rather than a sponsor on their first PDF.
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
 
 
 def _local_fetcher(static: Path):
-    from weasyprint.urls import URLFetcher
-
     class StaticOnly(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
@@ -23,8 +25,6 @@ def _local_fetcher(static: Path):
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import CSS, HTML
-
     static = Path(current_app.static_folder).resolve()
     fetcher = _local_fetcher(static)
     stylesheet = CSS(filename=str(static / "css" / "report-pdf.css"), url_fetcher=fetcher)

@@ -7,7 +7,7 @@ from cop.dashboard.charts import bar_chart, line_chart
 from cop.dashboard.views import read_period
 from cop.extensions import utcnow
 from cop.programs.services import MIN_ORGANIZATIONS
-from cop.reports import bp, pdf, services
+from cop.reports import bp, market, pdf, services
 from cop.reports.forms import ReportPeriodForm
 
 # A funder reads a year at a time.
@@ -62,3 +62,18 @@ def impact_pdf():
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={_filename(context['period'], 'pdf')}",
         "Cache-Control": "private, no-store"})
+
+
+@bp.get("/market-fit")
+def market_fit():
+    """Where employers' demand for occupations meets what providers offer; gaps first."""
+    if not market.may_see_market_fit(current_user):
+        abort(403)
+    rows = market.market_fit(current_user)
+    top = sorted((r for r in rows if r.employers), key=lambda r: (-r.employers, r.label))[:12]
+    chart = bar_chart("chart-market-fit", "Employers targeting each occupation, and the providers offering it", [
+        (f"{r.label}{' (gap)' if r.status == 'gap' else ''}", r.employers,
+         f"{r.employers if not r.withheld else 'fewer than ' + str(MIN_ORGANIZATIONS)} employers, "
+         f"{len(r.providers)} providers") for r in top])
+    return render_template("reports/market_fit.html", rows=rows, chart=chart, min_organizations=MIN_ORGANIZATIONS,
+                           gaps=sum(1 for r in rows if r.status == "gap"))
