@@ -15,7 +15,7 @@ from cop.auth.models import MemberStatus, Role, User
 from cop.dashboard.models import MemberVisit
 from cop.discussions.models import Category, Reply, ReplyHelpfulMark, Thread, ThreadKind, ThreadRead
 from cop.events.models import Event, EventStatus, FeedbackResponse, Rsvp, RsvpStatus
-from cop.extensions import db, utcnow
+from cop.extensions import HotRead, UTCDateTime, db, utcnow
 from cop.orgs.models import Organization, OrgKind
 from cop.practices.models import HelpfulMark, Practice, PracticeStatus, Topic, practice_topics
 from cop.search.models import SearchQuery
@@ -213,37 +213,80 @@ def _within(column, period: Period):
 
 
 def activity(period: Period):
-    """(user_id, day) for everything anyone did in the period: used the site, published or started a
-    practice, started a thread, replied, RSVPed, marked something helpful."""
+    """(user_id, organization_id, day) for each day in the period a member used the site. Anything a
+    member does (reads, publishes, starts a thread, replies, RSVPs, marks something helpful) is a request of
+    theirs, so their day on the site is recorded with it; the days before that was recorded come from
+    what they did. Facilitators' days are not kept."""
+    return (sa.select(MemberVisit.user_id.label("user_id"), MemberVisit.organization_id.label("organization_id"),
+                      epoch_day(MemberVisit.day).label("day"))
+            .where(MemberVisit.day >= period.start, MemberVisit.day <= period.end).subquery("activity"))
 
-    def did(user_column, at_column):
-        return sa.select(user_column.label("user_id"), epoch_day(at_column).label("day")).where(
-            _within(at_column, period))
 
-    return sa.union_all(
-        sa.select(MemberVisit.user_id.label("user_id"), epoch_day(MemberVisit.day).label("day")).where(
-            MemberVisit.day >= period.start, MemberVisit.day <= period.end),
-        did(Practice.author_id, Practice.created_at),
-        did(Thread.author_id, Thread.created_at),
-        did(Reply.author_id, Reply.created_at),
-        did(Rsvp.user_id, Rsvp.created_at),
-        did(HelpfulMark.user_id, HelpfulMark.created_at),
-        did(ReplyHelpfulMark.user_id, ReplyHelpfulMark.created_at),
-    ).subquery("activity")
+class utc_date(FunctionElement):
+    """The UTC calendar day of a timestamp, as a DATE."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(utc_date, "sqlite")
+def _utc_date_sqlite(element, compiler, **kw):
+    (column,) = element.clauses.clauses
+    return f"date({compiler.process(column, **kw)})"
+
+
+@compiles(utc_date, "postgresql")
+def _utc_date_postgresql(element, compiler, **kw):
+    (column,) = element.clauses.clauses
+    return f"CAST(({compiler.process(column, **kw)}) AT TIME ZONE 'UTC' AS DATE)"
+
+
+def visits_from_content() -> None:
+    """Days on the site for everything members wrote, RSVPed and marked helpful that has none yet (the
+    migration does the same for the time before days were recorded; the demo and imports call this)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    done = sa.union(*(sa.select(user.label("user_id"), utc_date(at).label("day")) for user, at in [
+        (Practice.author_id, Practice.created_at), (Thread.author_id, Thread.created_at),
+        (Reply.author_id, Reply.created_at), (Rsvp.user_id, Rsvp.created_at),
+        (HelpfulMark.user_id, HelpfulMark.created_at), (ReplyHelpfulMark.user_id, ReplyHelpfulMark.created_at)]
+    )).subquery("done")
+    rows = (sa.select(done.c.user_id, done.c.day, User.organization_id).join(User, User.id == done.c.user_id)
+            .where(User.role != Role.facilitator))
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[db.engine.dialect.name]
+    db.session.execute(insert(MemberVisit).from_select(["user_id", "day", "organization_id"], rows)
+                       .on_conflict_do_nothing())
 
 
 # Members and organizations
 
+# The statements with a part per week or month are built and compiled once per number of weeks or months
+# (a year's is over a hundred parts: building and walking it cost more than running it).
+_WEEKLY: dict[int, HotRead] = {}
+_MONTHLY: dict[int, HotRead] = {}
+
+
+def _weekly_counts(weeks: int) -> HotRead:
+    """One row per week (its number, members, organizations), each read from its stretch of the index."""
+    if weeks not in _WEEKLY:
+        _WEEKLY[weeks] = HotRead(sa.union_all(*(
+            sa.select(sa.literal(n).label("week"), sa.func.count(sa.distinct(MemberVisit.user_id)).label("members"),
+                      sa.func.count(sa.distinct(MemberVisit.organization_id)).label("organizations"))
+            .where(MemberVisit.day >= sa.bindparam(f"first{n}", type_=sa.Date()),
+                   MemberVisit.day <= sa.bindparam(f"last{n}", type_=sa.Date()))
+            for n in range(weeks))))
+    return _WEEKLY[weeks]
+
+
 def weekly_activity(period: Period) -> Table:
-    """Per week: members who did anything, the organizations they belong to, and members who joined.
-    Facilitators are left out: the people running the community are not its engagement."""
-    done = activity(period)
-    weekly = (sa.select(((done.c.day - period.start_day) // 7).label("week"), done.c.user_id,
-                        User.organization_id)
-              .join(User, User.id == done.c.user_id).where(User.role != Role.facilitator).subquery())
-    active = {week: (people, orgs) for week, people, orgs in db.session.execute(
-        sa.select(weekly.c.week, sa.func.count(sa.distinct(weekly.c.user_id)),
-                  sa.func.count(sa.distinct(weekly.c.organization_id))).group_by(weekly.c.week))}
+    """Per week: members who used the site, the organizations they belong to, and members who joined.
+    Each week's two counts read one stretch of the visits index (day, member, organization), all in one
+    statement; facilitators are neither kept there nor counted as newcomers."""
+    params = {}
+    for n, first_day in enumerate(period.weeks):
+        params[f"first{n}"], params[f"last{n}"] = first_day, min(first_day + timedelta(days=6), period.end)
+    active = {week: (members, organizations)
+              for week, members, organizations in _weekly_counts(len(period.weeks)).rows(params)}
     joined_at = sa.func.coalesce(User.decided_at, User.created_at)
     joins = (sa.select(((epoch_day(joined_at) - period.start_day) // 7).label("week"))
              .where(User.status.in_([MemberStatus.active, MemberStatus.suspended]), User.role != Role.facilitator,
@@ -252,10 +295,9 @@ def weekly_activity(period: Period) -> Table:
     table = Table("activity", "Active members and organizations by week",
                   ["Week of", "Active members", "Active organizations", "New members"])
     for n, first_day in enumerate(period.weeks):
-        people, orgs = active.get(n, (0, 0))
-        table.rows.append([first_day.isoformat(), people, orgs, joined.get(n, 0)])
-    table.note = ("Active: used the site signed in, published, started a thread, replied, RSVPed or marked "
-                  "something helpful that week. Facilitators are not counted.")
+        table.rows.append([first_day.isoformat(), *active.get(n, (0, 0)), joined.get(n, 0)])
+    table.note = ("Active: used the site signed in (read, published, started a thread, replied, RSVPed or "
+                  "marked something helpful) that week. Facilitators are not counted.")
     return table
 
 
@@ -264,8 +306,7 @@ def at_risk_organizations(period: Period) -> Table:
     (facilitators and sponsors aside), with how many active people they have, so someone can call them."""
     window = Period(period.end - timedelta(days=AT_RISK_DAYS - 1), period.end, "range")
     done = activity(window)
-    active_orgs = (sa.select(User.organization_id).join(done, done.c.user_id == User.id)
-                   .where(User.organization_id.is_not(None)))
+    active_orgs = sa.select(done.c.organization_id).where(done.c.organization_id.is_not(None))
     people = (sa.select(User.organization_id, sa.func.count().label("people"))
               .where(User.status == MemberStatus.active).group_by(User.organization_id).subquery())
     rows = db.session.execute(
@@ -287,27 +328,42 @@ def at_risk_organizations(period: Period) -> Table:
 CONTRIBUTIONS = ["Practices", "Threads", "Replies", "Helpful marks"]
 
 
+# Fixed values are plain strings here: a hot read passes a statement's literals to the driver as they are.
+CONTRIBUTION_SOURCES = {
+    "Practices": [(Practice.published_at, (Practice.status == sa.literal(PracticeStatus.published.value),
+                                           Practice.deleted_at.is_(None)))],
+    "Threads": [(Thread.created_at, (Thread.hidden_at.is_(None), Thread.merged_into_id.is_(None)))],
+    "Replies": [(Reply.created_at, (Reply.deleted_at.is_(None), Reply.hidden_at.is_(None)))],
+    "Helpful marks": [(HelpfulMark.created_at, ()), (ReplyHelpfulMark.created_at, ())],
+}
+
+
+def _monthly_counts(months: int) -> HotRead:
+    if months not in _MONTHLY:
+        columns = []
+        for n in range(months):
+            start, end = sa.bindparam(f"from{n}", type_=UTCDateTime()), sa.bindparam(f"to{n}", type_=UTCDateTime())
+            for kind in CONTRIBUTIONS:
+                columns += [sa.select(sa.func.count()).where(at >= start, at < end, *conditions).scalar_subquery()
+                            .label(f"m{n}_{kind[0]}_{i}") for i, (at, conditions) in enumerate(CONTRIBUTION_SOURCES[kind])]
+        _MONTHLY[months] = HotRead(sa.select(*columns))
+    return _MONTHLY[months]
+
+
 def monthly_contributions(period: Period) -> Table:
     """Per month: practices published, threads started, replies written and helpful marks given (on
-    practices and replies), counting only what members can still read."""
-
-    def counted(kind: str, at_column, *conditions):
-        return sa.select(sa.literal_column(f"'{kind}'", sa.String).label("kind"),
-                         month_of(at_column).label("month")).where(_within(at_column, period), *conditions)
-
-    items = sa.union_all(
-        counted("Practices", Practice.published_at, Practice.status == PracticeStatus.published,
-                Practice.deleted_at.is_(None)),
-        counted("Threads", Thread.created_at, Thread.hidden_at.is_(None), Thread.merged_into_id.is_(None)),
-        counted("Replies", Reply.created_at, Reply.deleted_at.is_(None), Reply.hidden_at.is_(None)),
-        counted("Helpful marks", HelpfulMark.created_at),
-        counted("Helpful marks", ReplyHelpfulMark.created_at),
-    ).subquery("items")
-    found = {(kind, month): count for kind, month, count in db.session.execute(
-        sa.select(items.c.kind, items.c.month, sa.func.count()).group_by(items.c.kind, items.c.month))}
+    practices and replies), counting only what members can still read. Each figure counts a stretch of an
+    index in time order, all in one statement: no row is read, and no date is worked out per row."""
+    months = period.months
+    params = {}
+    for n, month in enumerate(months):
+        first = datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.utc)
+        following = (first + timedelta(days=32)).replace(day=1)
+        params[f"from{n}"], params[f"to{n}"] = max(first, period.starts_at), min(following, period.ends_at)
+    values = iter(_monthly_counts(len(months)).first(params))
     table = Table("contributions", "Contributions by month", ["Month", *CONTRIBUTIONS])
-    for month in period.months:
-        table.rows.append([month] + [found.get((kind, month), 0) for kind in CONTRIBUTIONS])
+    for month in months:
+        table.rows.append([month] + [sum(next(values) for _ in CONTRIBUTION_SOURCES[kind]) for kind in CONTRIBUTIONS])
     return table
 
 
@@ -397,13 +453,14 @@ def event_funnel(period: Period) -> tuple[Table, Table, dict]:
 # What people read and valued
 
 def top_practices(period: Period) -> Table:
-    """Published practices by helpful marks given in the period, then by views."""
+    """Published practices by helpful marks given in the period, then by views: those marked helpful in
+    the period, so the list is read from the period's marks and not from every practice."""
     marks = (sa.select(HelpfulMark.practice_id, sa.func.count().label("marks"))
              .where(_within(HelpfulMark.created_at, period)).group_by(HelpfulMark.practice_id).subquery())
     count = sa.func.coalesce(marks.c.marks, 0)
     rows = db.session.execute(
         sa.select(Practice.id, Practice.title, count, Practice.view_count)
-        .outerjoin(marks, marks.c.practice_id == Practice.id)
+        .join(marks, marks.c.practice_id == Practice.id)
         .where(Practice.status == PracticeStatus.published, Practice.deleted_at.is_(None))
         .order_by(count.desc(), Practice.view_count.desc(), Practice.id).limit(TOP)).all()
     table = Table("practices", "Top practices", ["Practice", "Helpful marks in the period", "Views (all time)"])
@@ -415,25 +472,22 @@ def top_practices(period: Period) -> Table:
 
 
 def top_threads(period: Period) -> Table:
-    """Threads by replies written in the period, then helpful marks on their replies, then readers (members
-    whose latest read of the thread fell in the period: threads keep no view count)."""
+    """Threads by replies written in the period, with the helpful marks their replies got and their readers
+    (members whose latest read of the thread fell in the period: threads keep no view count), counted for
+    the top threads only."""
     replies = (sa.select(Reply.thread_id, sa.func.count().label("n"))
                .where(_within(Reply.created_at, period), Reply.deleted_at.is_(None), Reply.hidden_at.is_(None))
                .group_by(Reply.thread_id).subquery("r"))
-    helpful = (sa.select(Reply.thread_id, sa.func.count().label("n"))
-               .join(ReplyHelpfulMark, ReplyHelpfulMark.reply_id == Reply.id)
-               .where(_within(ReplyHelpfulMark.created_at, period)).group_by(Reply.thread_id).subquery("h"))
-    readers = (sa.select(ThreadRead.thread_id, sa.func.count().label("n"))
-               .where(_within(ThreadRead.read_at, period)).group_by(ThreadRead.thread_id).subquery("v"))
-    counts = [sa.func.coalesce(q.c.n, 0) for q in (replies, helpful, readers)]
-    rows = db.session.execute(
-        sa.select(Thread.id, Thread.title, *counts)
-        .outerjoin(replies, replies.c.thread_id == Thread.id)
-        .outerjoin(helpful, helpful.c.thread_id == Thread.id)
-        .outerjoin(readers, readers.c.thread_id == Thread.id)
-        .where(Thread.hidden_at.is_(None), Thread.merged_into_id.is_(None),
-               sa.or_(replies.c.n.is_not(None), helpful.c.n.is_not(None), readers.c.n.is_not(None)))
-        .order_by(*(c.desc() for c in counts), Thread.id).limit(TOP)).all()
+    top = (sa.select(Thread.id, Thread.title, replies.c.n).join(replies, replies.c.thread_id == Thread.id)
+           .where(Thread.hidden_at.is_(None), Thread.merged_into_id.is_(None))
+           .order_by(replies.c.n.desc(), Thread.id).limit(TOP).subquery("top"))
+    helpful = (sa.select(sa.func.count()).select_from(ReplyHelpfulMark)
+               .join(Reply, Reply.id == ReplyHelpfulMark.reply_id)
+               .where(Reply.thread_id == top.c.id, _within(ReplyHelpfulMark.created_at, period)).scalar_subquery())
+    readers = (sa.select(sa.func.count()).select_from(ThreadRead)
+               .where(ThreadRead.thread_id == top.c.id, _within(ThreadRead.read_at, period)).scalar_subquery())
+    rows = db.session.execute(sa.select(top.c.id, top.c.title, top.c.n, helpful, readers)
+                              .order_by(top.c.n.desc(), top.c.id)).all()
     table = Table("threads", "Top threads", ["Thread", "Replies in the period", "Helpful marks", "Readers"])
     for thread_id, title, *numbers in rows:
         table.rows.append([title, *numbers])
@@ -445,24 +499,26 @@ def topic_trends(period: Period) -> Table:
     """Per topic: practices published and threads started in the period against the same number of days
     before it, largest growth first."""
     before = period.previous()
-    span = Period(before.start, period.end, "range")
+    now, then = period.starts_at, before.starts_at
+
+    def per_topic(topic_id, at, *conditions):
+        # Counted per topic inside each source, so only a dozen rows meet the topics.
+        return (sa.select(topic_id.label("topic_id"), sa.func.count(sa.case((at >= now, 1))).label("now"),
+                          sa.func.count(sa.case((at < now, 1))).label("then"))
+                .where(at >= then, at < period.ends_at, *conditions).group_by(topic_id))
+
     items = sa.union_all(
-        sa.select(practice_topics.c.topic_id.label("topic_id"), Practice.published_at.label("at"))
-        .join(Practice, Practice.id == practice_topics.c.practice_id)
-        .where(Practice.status == PracticeStatus.published, Practice.deleted_at.is_(None),
-               _within(Practice.published_at, span)),
-        sa.select(Category.topic_id.label("topic_id"), Thread.created_at.label("at"))
-        .join(Category, Category.id == Thread.category_id)
-        .where(Category.topic_id.is_not(None), Thread.hidden_at.is_(None), Thread.merged_into_id.is_(None),
-               _within(Thread.created_at, span)),
+        per_topic(practice_topics.c.topic_id, Practice.published_at, Practice.id == practice_topics.c.practice_id,
+                  Practice.status == PracticeStatus.published, Practice.deleted_at.is_(None)),
+        per_topic(Category.topic_id, Thread.created_at, Category.id == Thread.category_id,
+                  Category.topic_id.is_not(None), Thread.hidden_at.is_(None), Thread.merged_into_id.is_(None)),
     ).subquery("items")
-    now = sa.func.count(sa.case((items.c.at >= period.starts_at, 1)))
-    then = sa.func.count(sa.case((items.c.at < period.starts_at, 1)))
+    current, previous = sa.func.coalesce(sa.func.sum(items.c.now), 0), sa.func.coalesce(sa.func.sum(items.c.then), 0)
     rows = db.session.execute(
-        sa.select(Topic.name, Topic.slug, now.label("now"), then.label("then"))
+        sa.select(Topic.name, Topic.slug, current, previous)
         .outerjoin(items, items.c.topic_id == Topic.id)
         .group_by(Topic.id, Topic.name, Topic.slug, Topic.position)
-        .order_by((now - then).desc(), Topic.position, Topic.name)).all()
+        .order_by((current - previous).desc(), Topic.position, Topic.name)).all()
     table = Table("topics", "Topics growing and shrinking",
                   ["Topic", "This period", "Period before", "Change"])
     for name, slug, current, previous in rows:

@@ -36,14 +36,15 @@ class Seen:
             self.members.discard(user_id)
 
 
-def record_visit(app, user_id: int, day: date) -> None:
+def record_visit(app, user_id: int, organization_id: int | None, day: date) -> None:
     """Write the day's row if it is not there yet (another worker may have written it). A failure is
     logged and retried on the member's next request: a visit is a count, never a reason for an error."""
     with app.app_context():
         insert = INSERTS[db.engine.dialect.name]
         try:
             with db.engine.begin() as connection:
-                connection.execute(insert(MemberVisit).values(user_id=user_id, day=day).on_conflict_do_nothing()
+                connection.execute(insert(MemberVisit).values(user_id=user_id, day=day, organization_id=organization_id)
+                                   .on_conflict_do_nothing()
                                    .execution_options(**{versions.NEUTRAL: True}))
         except sa.exc.SQLAlchemyError:
             app.logger.exception("Recording a member's visit failed; it is tried again on their next request")
@@ -53,11 +54,12 @@ def record_visit(app, user_id: int, day: date) -> None:
 def _note_visit(response):
     if request.endpoint in (None, "static") or not getattr(current_user, "is_authenticated", False):
         return response
-    if not current_user.is_active:
+    if not current_user.is_active or current_user.is_facilitator:
         return response
     today = utcnow().date()
     if current_app.extensions["cop_member_visits"].first_today(current_user.id, today):
-        response.call_on_close(partial(record_visit, current_app._get_current_object(), current_user.id, today))
+        response.call_on_close(partial(record_visit, current_app._get_current_object(), current_user.id,
+                                       current_user.organization_id, today))
     return response
 
 

@@ -71,29 +71,31 @@ def seed_visits() -> dict[str, int]:
     """The weekdays each member used the site over the past year (once: nothing if any are there)."""
     from cop.auth.models import MemberStatus, Role, User
     from cop.dashboard.models import MemberVisit
+    from cop.dashboard.services import visits_from_content
     from cop.orgs.models import Organization
 
     if db.session.scalar(sa.select(sa.func.count()).select_from(MemberVisit)):
         return {"visit days": 0}
     quiet = ACTIVITY["quiet"]
     people = db.session.execute(
-        sa.select(User.id, User.email, User.decided_at, Organization.name)
+        sa.select(User.id, User.email, User.decided_at, Organization.name, Organization.id)
         .join(Organization, Organization.id == User.organization_id)
         .where(User.status == MemberStatus.active, User.role != Role.facilitator).order_by(User.id)).all()
     today = utcnow().date()
     rng = random.Random("member visits")
     rows = []
-    for user_id, email, joined, organization in people:
+    for user_id, email, joined, organization, organization_id in people:
         keen = _share(email)
         first = min(YEAR, (today - joined.date()).days) if joined else YEAR
         last = quiet["last_seen_days_ago"] if organization == quiet["organization"]["name"] else 1
         for days_ago in range(first, last - 1, -1):
             day = today - timedelta(days=days_ago)
             if day.weekday() < 5 and rng.random() < _visit_chance(days_ago) * keen:
-                rows.append({"user_id": user_id, "day": day})
+                rows.append({"user_id": user_id, "day": day, "organization_id": organization_id})
     if rows:
         db.session.execute(sa.insert(MemberVisit), rows)
-    return {"visit days": len(rows)}
+    visits_from_content()  # and the days they wrote, RSVPed or marked something helpful
+    return {"visit days": db.session.scalar(sa.select(sa.func.count()).select_from(MemberVisit))}
 
 
 def seed_searches(app) -> dict[str, int]:

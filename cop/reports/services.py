@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from cop.auth.models import Role, User
-from cop.dashboard.services import Period, activity, month_of
+from cop.dashboard.models import MemberVisit
+from cop.dashboard.services import Period, month_of
 from cop.events.models import (Event, EventKind, EventStatus, FeedbackAnswer, FeedbackResponse, Rsvp,
                                RsvpStatus)
 from cop.extensions import db, utcnow
@@ -76,13 +77,14 @@ class ImpactReport:
 
 
 def _engagement(period: Period) -> list[Figure]:
-    """People and organizations who took part, in all and by kind of organization (facilitators aside)."""
-    done = activity(period)
+    """People and organizations who took part (used the site), in all and by kind of organization, from
+    the days on site (which leave the facilitators out)."""
     rows = db.session.execute(
-        sa.select(Organization.kind, sa.func.count(sa.distinct(User.id)), sa.func.count(sa.distinct(Organization.id)))
-        .select_from(done).join(User, User.id == done.c.user_id)
-        .join(Organization, Organization.id == User.organization_id)
-        .where(User.role != Role.facilitator, Organization.kind != OrgKind.facilitator)
+        sa.select(Organization.kind, sa.func.count(sa.distinct(MemberVisit.user_id)),
+                  sa.func.count(sa.distinct(MemberVisit.organization_id)))
+        .join(Organization, Organization.id == MemberVisit.organization_id)
+        .where(MemberVisit.day >= period.start, MemberVisit.day <= period.end,
+               Organization.kind != OrgKind.facilitator)
         .group_by(Organization.kind)).all()
     by_kind = {kind: (people, orgs) for kind, people, orgs in rows}
     figures = [Figure("Engagement", "Organizations engaged", sum(o for _, o in by_kind.values())),
