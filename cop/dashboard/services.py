@@ -422,10 +422,10 @@ def event_funnel(period: Period) -> tuple[Table, Table, dict]:
         .outerjoin(feedback, feedback.c.event_id == Event.id)
         .where(_within(Event.starts_at, period), Event.status != EventStatus.cancelled)
         .group_by(Event.id, Event.title, Event.capacity, Event.starts_at)).subquery("per_event")
-    events, rsvps, confirmed, attended, no_shows, feedback_given = db.session.execute(sa.select(
+    events, rsvps, confirmed, attended, no_shows, feedback_given = map(int, db.session.execute(sa.select(
         sa.func.count(), *(sa.func.coalesce(sa.func.sum(c), 0) for c in (
             per_event.c.rsvps, per_event.c.confirmed, per_event.c.attended, per_event.c.no_shows,
-            per_event.c.feedback)))).one()
+            per_event.c.feedback)))).one())
     funnel = Table("events", "From RSVP to feedback", ["Step", "People"],
                    [["RSVPed", rsvps], ["Confirmed", confirmed], ["Attended", attended],
                     ["Gave feedback", feedback_given]])
@@ -522,6 +522,7 @@ def topic_trends(period: Period) -> Table:
     table = Table("topics", "Topics growing and shrinking",
                   ["Topic", "This period", "Period before", "Change"])
     for name, slug, current, previous in rows:
+        current, previous = int(current), int(previous)  # PostgreSQL's SUM gives a NUMERIC
         table.rows.append([name, current, previous, current - previous])
         table.links.append(slug)
     table.note = (f"Practices published and threads started, {period.start:%b %-d} to {period.end:%b %-d, %Y}, "

@@ -91,7 +91,7 @@ def market_fit(viewer) -> list[Occupation]:
 
     found: dict[str, Occupation] = {}
     for code, employers, students, hires in demand:
-        found[code] = Occupation(code, occupation_label(code), employers, students or 0, hires or 0)
+        found[code] = Occupation(code, occupation_label(code), employers, int(students or 0), int(hires or 0))
     for code, name, slug, _ in supply:
         found.setdefault(code, Occupation(code, occupation_label(code))).providers.append((name, slug))
     rows = list(found.values())

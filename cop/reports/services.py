@@ -110,7 +110,7 @@ def _programs() -> list[Figure]:
         sa.func.count(Program.id), sa.func.count(sa.distinct(Program.organization_id)),
         *total(Program.participants_per_year, "participants"), *total(Program.completions, "outcomes"),
         *total(Program.hires, "outcomes"))).one()
-    students, student_orgs, completions, completion_orgs, hires, hire_orgs = sums
+    students, student_orgs, completions, completion_orgs, hires, hire_orgs = map(int, sums)
     return [Figure("Programs", "Programs profiled", programs),
             Figure("Programs", "Organizations with a program profile", organizations),
             Figure("Programs", "Students served a year", _kept(students, student_orgs), student_orgs),
