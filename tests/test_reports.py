@@ -112,6 +112,8 @@ def test_the_page_and_the_csv_withhold_what_fewer_than_three_organizations_give(
     assert ["Programs", "Hires reported", "Withheld", "2026-09-07", "2026-10-04"] in rows
     assert ["Programs", "Students served a year", "40", "2026-09-07", "2026-10-04"] in rows
     assert ["Provider feedback", "Average score, 2026-09", "4.0", "2026-09-07", "2026-10-04"] in rows
+    assert ["You said, we did", "Cedar College: Cedar feedback",
+            "You said the **schedule** was hard; we moved to evenings.", "2026-10-03", ""] in rows
     assert "impact-report-2026-09-07-to-2026-10-04.csv" in response.headers["Content-Disposition"]
 
 

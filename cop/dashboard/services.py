@@ -192,7 +192,7 @@ class Table:
         return [row[n] for row in self.rows]
 
 
-def _csv_safe(value):
+def csv_safe(value):
     """Spreadsheets run text cells that start with = + - @ as formulas; a leading apostrophe keeps them text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -204,7 +204,7 @@ def table_csv(table: Table) -> str:
     writer = csv.writer(out)
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([csv_safe(value) for value in row])
     return out.getvalue()
 
 

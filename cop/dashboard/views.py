@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, url_for
 from flask_login import current_user
 
 from cop.dashboard import bp, services
 from cop.dashboard.charts import bar_chart, line_chart
-from cop.dashboard.forms import PeriodForm
-from cop.extensions import utcnow
+from cop.dashboard.pages import read_period
 
 # Where the first cell of a table's rows leads: the endpoint and the argument its link value fills.
 LINKS = {
@@ -40,19 +39,6 @@ TABLES = {
 def require_facilitator() -> None:
     if not current_user.is_facilitator:
         abort(403)
-
-
-def read_period(default: str = services.DEFAULT_PERIOD,
-                form_class: type[PeriodForm] = PeriodForm) -> tuple[services.Period, str, PeriodForm]:
-    """The period in the query string (a preset or a date range), what was wrong with it, and its form."""
-    form = form_class(period=default, formdata=request.args)
-    form.validate()
-    today = utcnow().date()
-    if form.start.errors or form.end.errors:
-        period, _ = services.choose_period(None, None, None, today, default)
-        return period, f"Dates must look like 2026-09-01; showing the last {period.days} days.", form
-    period, problem = services.choose_period(form.period.data, form.start.data, form.end.data, today, default)
-    return period, problem, form
 
 
 def _links(table: services.Table) -> list[str | None]:

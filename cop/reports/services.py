@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from cop.auth.models import Role, User
 from cop.dashboard.models import MemberVisit
-from cop.dashboard.services import Period, month_of
+from cop.dashboard.services import Period, csv_safe, month_of
 from cop.events.models import (Event, EventKind, EventStatus, FeedbackAnswer, FeedbackResponse, Rsvp,
                                RsvpStatus)
 from cop.extensions import db, utcnow
@@ -189,4 +189,7 @@ def report_csv(report: ImpactReport) -> str:
     for figure in report.figures:
         writer.writerow([figure.section, figure.label, WITHHELD if figure.value is None else figure.value,
                          report.period.start.isoformat(), report.period.end.isoformat()])
+    for title, provider, published_at, _, text in report.responses:
+        writer.writerow(["You said, we did", csv_safe(f"{provider or 'A provider'}: {title}"), csv_safe(text),
+                         published_at.date().isoformat(), ""])
     return out.getvalue()

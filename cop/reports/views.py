@@ -4,7 +4,7 @@ from flask import Response, abort, render_template
 from flask_login import current_user
 
 from cop.dashboard.charts import bar_chart, line_chart
-from cop.dashboard.views import read_period
+from cop.dashboard.pages import read_period
 from cop.extensions import utcnow
 from cop.programs.services import MIN_ORGANIZATIONS
 from cop.reports import bp, market, pdf, services
@@ -70,10 +70,11 @@ def market_fit():
     if not market.may_see_market_fit(current_user):
         abort(403)
     rows = market.market_fit(current_user)
-    top = sorted((r for r in rows if r.employers), key=lambda r: (-r.employers, r.label))[:12]
+    # Occupations whose figures are withheld stay out of the chart: a bar's length would tell them.
+    top = sorted((r for r in rows if r.employers and not r.withheld), key=lambda r: (-r.employers, r.label))[:12]
     chart = bar_chart("chart-market-fit", "Employers targeting each occupation, and the providers offering it", [
         (f"{r.label}{' (gap)' if r.status == 'gap' else ''}", r.employers,
-         f"{r.employers if not r.withheld else 'fewer than ' + str(MIN_ORGANIZATIONS)} employers, "
+         f"{r.employers} employers, "
          f"{len(r.providers)} providers") for r in top])
     return render_template("reports/market_fit.html", rows=rows, chart=chart, min_organizations=MIN_ORGANIZATIONS,
                            gaps=sum(1 for r in rows if r.status == "gap"))
