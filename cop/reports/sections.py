@@ -1,15 +1,23 @@
 """What reports add to the home page: the way to the impact report and the market fit, for those who may
 read them."""
 
-from cop.reports.market import may_see_market_fit
-from cop.reports.services import may_read_impact_report
+import sqlalchemy as sa
+
+from cop.extensions import db
+from cop.orgs.models import Organization, OrgKind
+from cop.reports.market import SUPPLIERS
 
 
 def report_links(viewer):
-    impact, market = may_read_impact_report(viewer), may_see_market_fit(viewer)
-    if not (impact or market):
+    """Facilitators see both; a sponsor's people both, providers' and partners' the market fit. The
+    organization's kind is read with one statement of its own, whether or not the page loaded it already,
+    so the home page runs the same statements whatever else it shows."""
+    if viewer.is_facilitator:
+        return "reports/_home_section.html", {"impact": True, "market": True}
+    kind = db.session.scalar(sa.select(Organization.kind).where(Organization.id == viewer.organization_id))
+    if kind not in (OrgKind.sponsor, *SUPPLIERS):
         return None
-    return "reports/_home_section.html", {"impact": impact, "market": market}
+    return "reports/_home_section.html", {"impact": kind is OrgKind.sponsor, "market": True}
 
 
 def register():
