@@ -98,6 +98,9 @@ class Config:
     COP_FEED_LIMIT = os.environ.get("COP_FEED_LIMIT", "20 per minute;300 per hour")
     COP_FEED_ADDRESS_LIMIT = os.environ.get("COP_FEED_ADDRESS_LIMIT", "120 per minute;3000 per hour")
 
+    # What members searched for (the words and the result count, never who) is kept this many days.
+    COP_SEARCH_QUERY_DAYS = int(os.environ.get("COP_SEARCH_QUERY_DAYS", "180"))
+
     COP_ATTACHMENT_MAX_BYTES = int(os.environ.get("COP_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     # Rendered fragments of busy pages, per worker process (see cop/cache).
     COP_FRAGMENT_CACHE = os.environ.get("COP_FRAGMENT_CACHE", "1") != "0"

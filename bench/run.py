@@ -105,7 +105,7 @@ class Mixing:
 def load_pages(pages: list[Page], url: str, log_dir: Path, *, seconds_: float, warmup: float, connections: int,
                threads: int, workers: int, app_target: str = "wsgi:app", rounds: int = 1,
                modes: tuple[str, ...] = ("read",), reader_emails: list[str] | None = None,
-               mixing: Mixing | None = None) -> tuple[list[dict], dict | None]:
+               mixing: Mixing | None = None, signed_in_as: str = data.BENCH_EMAIL) -> tuple[list[dict], dict | None]:
     """Each page under wrk: the baseline's on the bare baseline server, the app's on the real app, signed in
     as several members (each request the next member's cookie). With several rounds all servers stay up and
     each round measures the baseline again first: a machine whose speed drifts over a run then shifts both
@@ -117,7 +117,7 @@ def load_pages(pages: list[Page], url: str, log_dir: Path, *, seconds_: float, w
     and mode, as report.table reads them (the median round's), and what the writers did (or None)."""
     env = servers.app_environment(url)
     log_dir.mkdir(parents=True, exist_ok=True)
-    emails = [data.BENCH_EMAIL, *(reader_emails or [])]
+    emails = [signed_in_as, *(reader_emails or [])]
 
     def measure(page: Page, mode: str, server: servers.Server, readers: list[client.Browser], rows: list[dict],
                 label: str, writing: "writers.Writers | None" = None, read_rate: float = 0.0):
@@ -236,7 +236,8 @@ def target_line(rows: list[dict], target: float) -> tuple[str, list[str]]:
 def measure_and_report(pages: list[Page], url: str, *, describe: str, parameters: dict, build: dict, target: float,
                        profile: bool, seconds_: float, warmup: float, connections: int, threads: int, workers: int,
                        rounds: int, benchmark: str | None = None, modes: tuple[str, ...] = ("read",),
-                       reader_emails: list[str] | None = None, mixing: Mixing | None = None) -> None:
+                       reader_emails: list[str] | None = None, mixing: Mixing | None = None,
+                       signed_in_as: str = data.BENCH_EMAIL) -> None:
     """What every page benchmark does once its data is ready: load the pages, print the table and the target
     line, optionally profile in process, and keep the whole run as JSON beside the server logs."""
     started = datetime.now(timezone.utc)
@@ -251,7 +252,7 @@ def measure_and_report(pages: list[Page], url: str, *, describe: str, parameters
     before = writers.count_rows(url) if "mixed" in modes else None
     rows, writing = load_pages(pages, url, log_dir, seconds_=seconds_, warmup=warmup, connections=connections,
                                threads=threads, workers=workers, rounds=rounds, modes=modes,
-                               reader_emails=reader_emails, mixing=mixing)
+                               reader_emails=reader_emails, mixing=mixing, signed_in_as=signed_in_as)
     click.echo("")
     click.echo(report.table(rows, target, reads_per_write=mixing.reads_per_write if mixing else None))
     line, missed = target_line(rows, target)
@@ -279,7 +280,7 @@ def measure_and_report(pages: list[Page], url: str, *, describe: str, parameters
         "logs": str(log_dir),
     }
     if profile:
-        payload["profile"] = profile_app_pages(url, pages)
+        payload["profile"] = profile_app_pages(url, pages, signed_in_as)
     path = report.write_json(payload, run_name)
     click.echo(f"\nSaved {path.relative_to(RESULTS_DIR.parent.parent)}; server logs in "
                f"{log_dir.relative_to(RESULTS_DIR.parent.parent)}/")
@@ -311,13 +312,13 @@ def people(build: dict) -> tuple[list[str], list[str]]:
     return members[:READERS], members[READERS:]
 
 
-def profile_app_pages(url: str, pages: list[Page]) -> list[dict]:
-    """Where each app page's time goes, in process, one request at a time."""
+def profile_app_pages(url: str, pages: list[Page], email: str = data.BENCH_EMAIL) -> list[dict]:
+    """Where each app page's time goes, in process, one request at a time, signed in as `email`."""
     from bench.profile import format_profile, profile_pages
 
     click.echo("\nProfile (in process, one request at a time):")
     profiled = profile_pages(url, [(p.name, p.path, p.repeat_view) for p in pages if p.server == "app"],
-                             data.BENCH_EMAIL, data.BENCH_PASSWORD)
+                             email, data.BENCH_PASSWORD)
     for result in profiled:
         click.echo(format_profile(result))
     return profiled

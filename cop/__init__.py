@@ -61,8 +61,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import (auth, competencies, discussions, events, health, home, inbound, members, messages,
-                     notifications, orgs, practices, privacy, programs, search, sso)
+    from cop import (auth, competencies, dashboard, discussions, events, health, home, inbound, members, messages,
+                     notifications, orgs, practices, privacy, programs, reports, search, sso)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -79,6 +79,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(health.bp, url_prefix="/healthz")
     app.register_blueprint(privacy.bp, url_prefix="/privacy")
     app.register_blueprint(sso.bp, url_prefix="/sso")
+    app.register_blueprint(dashboard.bp, url_prefix="/dashboard")
+    app.register_blueprint(reports.bp, url_prefix="/reports")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
@@ -90,6 +92,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     inbound.init_app(app)
     privacy.init_app(app)
     sso.init_app(app)
+    dashboard.init_app(app)
+    reports.init_app(app)
     return app
 
 

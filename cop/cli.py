@@ -3,6 +3,7 @@ real services, and who to sign in as."""
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 
 from cop.demo.logins import login_lines
 from cop.extensions import db
@@ -19,6 +20,7 @@ def init_app(app):
         if if_empty and db.session.scalar(sa.select(sa.func.count(User.id))):
             click.echo("The database already has members; demo data not loaded.")
             return
+        from cop.demo.activity import seed_people, seed_searches, seed_visits
         from cop.demo.community import seed_community
         from cop.demo.departures import seed_departures
         from cop.demo.discussions import seed_discussions
@@ -36,6 +38,11 @@ def init_app(app):
         counts.update(seed_events())
         counts.update(seed_programs())
         counts.update(seed_messages())
+        counts.update(seed_people())
+        counts.update(seed_visits())
+        db.session.commit()
+        # The searches' result counts come from the index, which sees the demo once it is committed.
+        counts.update(seed_searches(current_app._get_current_object()))
         db.session.commit()
         deliver_pending()
         from cop.search import engine

@@ -9,7 +9,7 @@ from cop.practices.models import (Attachment, Bookmark, HelpfulMark, Practice, P
 from cop.notifications.models import Notification, NotificationSettings  # noqa: F401
 from cop.discussions.models import (Category, Flag, Follow, ModerationLogEntry, PostRevision, Reply,  # noqa: F401
                                     ReplyHelpfulMark, Thread, ThreadRead)
-from cop.search.models import SearchChange  # noqa: F401
+from cop.search.models import SearchChange, SearchQuery  # noqa: F401
 from cop.events.models import Event, FeedbackAnswer, FeedbackQuestion, FeedbackResponse, Rsvp  # noqa: F401
 from cop.programs.models import (Facet, PeerQuestion, PrivateField, Program, ProgramFacet,  # noqa: F401
                                  ProgramPartner)
@@ -18,3 +18,4 @@ from cop.messages.models import (Conversation, ConversationMember, Message, Mess
                                  MessageReport)
 from cop.privacy.models import DataExport  # noqa: F401
 from cop.sso.models import ExternalIdentity, IdentityProvider  # noqa: F401
+from cop.dashboard.models import MemberVisit  # noqa: F401

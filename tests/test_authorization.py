@@ -161,7 +161,7 @@ def build_world(app, folder: Path) -> World:
             thread_id=thread.id, reply_id=reply.id, event_id=event.id, feedback_event_id=session.id,
             series_id=series.id, series_event_id=series.events[0].id,
             rsvp_id=rsvp.id, program_id=program.id, conversation_id=conversation.id, message_id=answer.id,
-            report_id=message_report.id,
+            report_id=message_report.id, table="activity",
             notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,
             suspended_id=suspended.id, feed_token=accounts.new_feed_token(member),

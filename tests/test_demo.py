@@ -62,15 +62,18 @@ def test_the_seeded_network_is_the_one_in_the_data_files(app, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     events = read_data("events")
     with app.app_context():
+        activity = read_data("activity")
         people = {email: name for email, name in db.session.execute(
             sa.select(User.email, User.name).where(User.status != MemberStatus.deleted))}
-        assert people == {p["email"]: p["name"] for p in read_data("people")}
+        assert people == {p["email"]: p["name"] for p in read_data("people") + activity["newcomers"]
+                          + activity["quiet"]["people"]}
         # Those who left are there only as "Former member", under nothing of theirs.
         departed = read_data("departures")
         former = db.session.execute(sa.select(User.email, User.name).where(User.status == MemberStatus.deleted)).all()
         assert [name for _, name in former] == ["Former member"] * len(departed)
         assert not {d["email"] for d in departed} & {email for email, _ in former}
-        assert set(db.session.scalars(sa.select(Organization.name))) == {o["name"] for o in read_data("organizations")}
+        assert set(db.session.scalars(sa.select(Organization.name))) == (
+            {o["name"] for o in read_data("organizations")} | {activity["quiet"]["organization"]["name"]})
         assert set(db.session.scalars(sa.select(Thread.title))) == (
             {t["title"] for t in read_data("threads")} | {d["thread"]["title"] for d in departed})
         assert set(db.session.scalars(sa.select(Program.name))) == {p["name"] for p in read_data("programs")}
@@ -147,3 +150,25 @@ def test_make_run_and_the_readme_list_the_same_demo_logins(runner):
         assert login.email in printed.output and login.try_this in printed.output
         assert f"| {login.who} | `{login.email}` | {login.try_this} |" in readme
     assert "flask demo-logins" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_the_facilitators_dashboard_tells_the_years_story(app, runner):
+    """More members active each week as the year went on, newcomers through the year, an organization that
+    went quiet, searches that found nothing, and an occupation no provider offers."""
+    from datetime import date
+
+    from cop.dashboard import services as dashboard
+    from cop.reports import market
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        year = dashboard.Period.last(365, date.today())
+        active = dashboard.weekly_activity(year).column("Active members")
+        assert sum(active[-14:-1]) > 1.5 * sum(active[:13])
+        assert sum(dashboard.weekly_activity(year).column("New members")) == len(read_data("activity")["newcomers"])
+        assert dashboard.at_risk_organizations(year).rows == [["Sterling Hospitality Group", "Member company", 2]]
+        nothing = dashboard.searches_without_results(year).column("Search")
+        assert {"drone technician", "work permit for minors"} <= set(nothing)
+        assert "mentor training" in dashboard.top_searches(year).column("Search")[:3]
+        facilitator = db.session.scalar(sa.select(User).where(User.email == DEMO_FACILITATOR))
+        assert any(row.status == "gap" for row in market.market_fit(facilitator))

@@ -61,7 +61,7 @@ def _main_paths() -> list[str]:
 
 FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests",
                      "/messages/reports", "/sso/orgs/harborview-credit-union", "/privacy/orgs/harborview-credit-union/delete",
-                     "/privacy/people/MEMBER/delete"]
+                     "/privacy/people/MEMBER/delete", "/dashboard/", "/dashboard/?period=365"]
 
 
 @pytest.fixture(scope="module")

@@ -321,6 +321,8 @@ def create():
         form.timezone.data = current_user.timezone or current_app.config["COP_DEFAULT_TIMEZONE"]
         if request.args.get("kind") in {k.value for k in EventKind} and current_user.is_facilitator:
             form.kind.data = EventKind(request.args["kind"])
+        # A suggested title, from "Plan a feedback session on this" on the market-fit report.
+        form.title.data = form.title.data or request.args.get("title", "")[:200]
     if form.validate_on_submit():
         values = form.values()
         if not current_user.is_facilitator:

@@ -40,6 +40,18 @@ def init_app(app):
         click.echo(f"Indexed {counts} in {report['seconds']:.1f} s ({report['bytes'] / 1e6:.1f} MB); "
                    f"{report['caught_up']} change(s) made meanwhile applied.")
 
+    @search_cli.command("purge-queries")
+    @click.option("--days", type=click.IntRange(min=0), default=None,
+                  help="Keep this many days (default: COP_SEARCH_QUERY_DAYS).")
+    def purge_queries_command(days):
+        """Remove the searches kept for the dashboard that are older than the retention (run daily)."""
+        from cop.search.queries import purge_queries
+
+        days = app.config["COP_SEARCH_QUERY_DAYS"] if days is None else days
+        removed = purge_queries(days)
+        db.session.commit()
+        click.echo(f"Removed {removed} search(es) older than {days} days.")
+
     @search_cli.command("sync")
     def sync_command():
         """Apply changes the index has not seen yet (safe to run from cron, on every machine)."""

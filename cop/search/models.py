@@ -30,3 +30,19 @@ class SearchIndex(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
     position: so.Mapped[int] = so.mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"))
     reported_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchQuery(db.Model):
+    """What a member searched for and how many results it found, kept so facilitators see what the
+    community looks for and does not find. Who searched is never stored; rows older than the retention
+    (`COP_SEARCH_QUERY_DAYS`) are purged by `flask search purge-queries`."""
+
+    __tablename__ = "search_queries"
+    # The dashboard groups a period's searches by their words straight from this index.
+    __table_args__ = (sa.Index("ix_search_queries_searched", "searched_at", "text", "result_count"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # Lowercased and with runs of spaces made one, so "Mentor  Training" and "mentor training" count together.
+    text: so.Mapped[str] = so.mapped_column(sa.String(200))
+    result_count: so.Mapped[int]
+    searched_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

@@ -1,7 +1,9 @@
 """The search page and the header's type-ahead."""
 
+from functools import partial
+
 import sqlalchemy as sa
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -9,7 +11,7 @@ from cop.cache import fragments
 from cop.extensions import db, limit_reads
 from cop.orgs.models import Organization
 from cop.practices.models import PROGRAM_TYPES, Topic
-from cop.search import bp, engine
+from cop.search import bp, engine, queries
 from cop.search.documents import KINDS
 from cop.search.forms import SearchForm
 
@@ -102,7 +104,13 @@ def _main(answered: bool = False):
                            entries=_entries(results), page=page, per_page=PER_PAGE,
                            message=message or results.message, kind=kind, filters=filters,
                            labels=_facet_labels(results.facets), kinds=KINDS)
-    return fragments.page(f"Search: {text}", main)
+    response = make_response(fragments.page(f"Search: {text}", main))
+    # The dashboard counts what members look for: a first page with no filter, so paging on or narrowing
+    # the same words is not a second search.
+    if page == 1 and not kind and not any(filters.values()) and not (day_from or day_to):
+        response.call_on_close(partial(queries.record_query, current_app._get_current_object(), text,
+                                       results.total))
+    return response
 
 
 def _entries(results) -> list[dict]:
