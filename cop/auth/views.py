@@ -221,8 +221,10 @@ def change_password():
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
-            # This device stays signed in under the new session token; every other one is signed out.
-            login_user(current_user, remember=bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))))
+            # This device stays signed in under the new session token; every other one is signed out. The
+            # member object itself, not the proxy: Flask-Login keeps what it is given as the request's user.
+            remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+            login_user(current_user._get_current_object(), remember=remember)
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.settings"))
     return render_template("auth/change_password.html", form=form)
