@@ -47,6 +47,11 @@ def signed_in(app, client, member, publish, login):
     return client
 
 
+# Unguarded, such queries took 20 s and more; a busy CI machine has taken 2 s over an ordinary one (its
+# wall clock counts the other processes too), so the bound sits well between the two.
+ANSWER_SECONDS = 5.0
+
+
 def _answers_quickly(client, text):
     for url in ("/search/", "/search/suggest"):
         started = time.monotonic()
@@ -55,7 +60,7 @@ def _answers_quickly(client, text):
         # NUL is refused for the whole site before anything reads the query (a clear 400); the rest answer.
         expected = 400 if "\x00" in text else 200
         assert response.status_code == expected, (url, text, response.status_code)
-        assert elapsed < 1.5, (url, text, elapsed)
+        assert elapsed < ANSWER_SECONDS, (url, text, elapsed)
 
 
 @pytest.mark.parametrize("text", FIXED)
