@@ -92,21 +92,25 @@ def test_only_accounts_make_or_look_up_the_private_feed_token():
     assert not wrong, "the feed token is made or looked up outside cop/auth: " + ", ".join(wrong)
 
 
+def imported_modules(path: Path):
+    """(line, the modules an import statement names, each imported name as a module too) for every import
+    in the file, those inside functions included."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.lineno, [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            yield node.lineno, [alias.name for alias in node.names]
+
+
 def test_no_package_imports_another_packages_views():
     """Views are a package's own; what two packages share lives in services, extensions or permissions."""
     wrong = []
     for path in sorted(COP.rglob("*.py")):
         package = path.relative_to(COP).parts[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            else:
-                continue
+        for lineno, modules in imported_modules(path):
             for names in (module.split(".") for module in modules):
                 if names[:1] == ["cop"] and names[2:3] == ["views"] and names[1] != package:
-                    wrong.append(f"{path.relative_to(COP.parent)}:{node.lineno} imports {'.'.join(names[:3])}")
+                    wrong.append(f"{path.relative_to(COP.parent)}:{lineno} imports {'.'.join(names[:3])}")
     assert not wrong, "\n".join(dict.fromkeys(wrong))
 
 
@@ -115,13 +119,7 @@ def test_services_hold_rules_and_leave_pages_to_pages():
     its services never touch the page cache."""
     wrong = []
     for path in sorted(COP.glob("*/services.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            else:
-                continue
+        for lineno, modules in imported_modules(path):
             if any(module.startswith("cop.cache.fragments") for module in modules):
-                wrong.append(f"{path.relative_to(COP.parent)}:{node.lineno}")
+                wrong.append(f"{path.relative_to(COP.parent)}:{lineno}")
     assert not wrong, "services that fill pages: " + ", ".join(wrong)
