@@ -306,21 +306,85 @@ def test_members_cannot_offboard_anyone(app, client, login, world):
     assert client.get(f"/privacy/orgs/{world['company_slug']}/delete").status_code == 403
 
 
-def test_a_facilitator_removes_a_whole_organization(app, client, login, world):
+def add_program_and_sign_in(app, world) -> None:
+    """The company also profiled a program and signs in through its own identity provider."""
+    from cop.programs import services as programs
+    from cop.programs.models import ProgramStage
+    from cop.sso import services as sso
+
+    with app.app_context():
+        company = db.session.get(Organization, world["company"])
+        programs.create_program(company, db.session.get(User, world["manager"]), programs.ProgramData(
+            name="Halvorsen youth apprenticeship", private_fields=set(), program_type="apprenticeship",
+            student_level="high-school", stage=ProgramStage.running, participants_per_year=8))
+        sso.save_provider(company, issuer="https://id.halvorsen.example", client_id="cop", client_secret="s3cret",
+                          domains=["halvorsen.example"], approve_new_people=True, password_signin=False)
+        db.session.commit()
+
+
+def test_a_facilitator_removes_a_whole_organization(app, client, login, world, outbox):
+    add_program_and_sign_in(app, world)
     facilitator = signin_as(app, world["facilitator"])
     login(facilitator)
     page = f"/privacy/orgs/{world['company_slug']}/delete"
-    html = client.get(page).get_data(as_text=True)
+    html = " ".join(client.get(page).get_data(as_text=True).split())
     assert "3 accounts will be deleted" in html and NAME in html
-    response = client.post_form(page, {"posts": "remove", "password": PASSWORD}, page=page)
-    assert response.status_code == 302
+    assert "Its 1 upcoming event (Plant tour at Halvorsen) will be cancelled" in html
+    assert "Its 1 program profile will be removed" in html
+    response = client.post_form(page, {"posts": "keep", "password": PASSWORD}, page=page)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/orgs/")
+    flashed = client.get("/orgs/").get_data(as_text=True)
+    assert "3 accounts deleted, 1 upcoming event cancelled, 1 program profile removed" in flashed
     with app.app_context():
+        from cop.programs.models import Program
+        from cop.sso.models import IdentityProvider
+
         people = db.session.scalars(sa.select(User).where(User.organization_id == world["company"])).all()
         assert {p.status for p in people} == {MemberStatus.deleted}
         assert db.session.get(User, world["other"]).status is MemberStatus.active
         assert rows_mentioning("Zephyrwood") == [] and rows_mentioning("Colette") == []
-        # The person waiting got the seat, as when someone cancels.
-        assert db.session.scalar(sa.select(Rsvp.status).where(Rsvp.user_id == world["other"])) is RsvpStatus.going
+        assert db.session.get(Organization, world["company"]).is_removed
+        assert db.session.get(Event, world["event"]).is_cancelled
+        assert db.session.scalar(sa.select(sa.func.count(Program.id))
+                                 .where(Program.organization_id == world["company"])) == 0
+        assert db.session.scalar(sa.select(sa.func.count(IdentityProvider.id))
+                                 .where(IdentityProvider.organization_id == world["company"])) == 0
+    # The member who had a place at its event is told it was called off, and why.
+    told = [mail_text(m) for m in outbox() if "Cancelled: Plant tour" in m["Subject"]]
+    assert told and "Halvorsen Machining has left the community." in told[0]
+
+
+def test_a_removed_organization_is_listed_nowhere_and_keeps_only_its_name_on_kept_posts(
+        app, client, login, world, make_user):
+    add_program_and_sign_in(app, world)
+    facilitator = signin_as(app, world["facilitator"])
+    login(facilitator)
+    page = f"/privacy/orgs/{world['company_slug']}/delete"
+    client.post_form(page, {"posts": "keep", "password": PASSWORD}, page=page)
+    client = app.test_client()
+    login(signin_as(app, world["other"]), client=client)
+    slug = world["company_slug"]
+    assert "Halvorsen" not in client.get("/orgs/").get_data(as_text=True)
+    assert client.get(f"/orgs/{slug}").status_code == 404
+    assert "Halvorsen" not in client.get("/programs/").get_data(as_text=True)
+    assert f"/orgs/{slug}" not in search(client, "Halvorsen")
+    # Its kept practice and its past event still name it, without a link to a page that is gone.
+    for path in (f"/practices/{world['practice']}", f"/events/{world['event']}", "/practices/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Halvorsen Machining" in html and f'href="/orgs/{slug}"' not in html, path
+    assert "Halvorsen Machining" not in app.test_client().get("/auth/join").get_data(as_text=True)
+    # A company that comes back under the same name is listed again once its first person is approved.
+    with app.app_context():
+        from cop.orgs import services as organizations
+
+        applicant = accounts.request_to_join(name="Rhea Returner", email="rhea@halvorsen-again.example",
+                                             password=PASSWORD, organization_id=None,
+                                             new_org_name="Halvorsen Machining", new_org_kind="member_company",
+                                             note="We're back.")
+        organizations.approve_applicant(applicant, by=db.session.get(User, world["facilitator"]))
+        db.session.commit()
+        assert applicant.organization_id == world["company"]
+        assert not db.session.get(Organization, world["company"]).is_removed
 
 
 def test_the_last_facilitator_cannot_leave_the_community_without_one(app, client, login, world):

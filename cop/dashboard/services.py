@@ -16,7 +16,7 @@ from cop.dashboard.models import MemberVisit
 from cop.discussions.models import Category, Reply, ReplyHelpfulMark, Thread, ThreadKind, ThreadRead
 from cop.events.models import Event, EventStatus, FeedbackResponse, Rsvp, RsvpStatus
 from cop.extensions import HotRead, UTCDateTime, db, utcnow
-from cop.orgs.models import Organization, OrgKind
+from cop.orgs.models import LISTED, Organization, OrgKind
 from cop.practices.models import HelpfulMark, Practice, PracticeStatus, Topic, practice_topics
 from cop.search.models import SearchQuery
 
@@ -312,7 +312,7 @@ def at_risk_organizations(period: Period) -> Table:
     rows = db.session.execute(
         sa.select(Organization.name, Organization.slug, Organization.kind, sa.func.coalesce(people.c.people, 0))
         .outerjoin(people, people.c.organization_id == Organization.id)
-        .where(Organization.kind.not_in(NOT_AT_RISK_KINDS), Organization.id.not_in(active_orgs))
+        .where(Organization.kind.not_in(NOT_AT_RISK_KINDS), Organization.id.not_in(active_orgs), LISTED)
         .order_by(Organization.name)).all()
     table = Table("at_risk", f"Organizations with no activity in {AT_RISK_DAYS} days",
                   ["Organization", "Kind", "Active people"])

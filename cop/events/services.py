@@ -238,6 +238,20 @@ def cancel_event(event: Event, by, reason: str = "") -> int:
     return told
 
 
+def upcoming_hosted_events(org) -> list[Event]:
+    return db.session.scalars(
+        sa.select(Event).where(Event.host_org_id == org.id, Event.status != EventStatus.cancelled,
+                               Event.starts_at > utcnow()).order_by(Event.starts_at)).all()
+
+
+def cancel_hosted_events(org, by, reason: str) -> int:
+    """Call off the organization's events that have not started (it left the community); returns how many."""
+    events = upcoming_hosted_events(org)
+    for event in events:
+        cancel_event(event, by, reason)
+    return len(events)
+
+
 def _active_rsvps(event: Event) -> list[Rsvp]:
     return db.session.scalars(
         sa.select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status.in_([RsvpStatus.going, RsvpStatus.waitlisted]))

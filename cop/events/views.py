@@ -25,7 +25,7 @@ from cop.events.scorecard import build_scorecard
 from cop.events.services import AUDIENCES, CapacityError, EventError
 from cop.extensions import begin_write, db, limit_reads, utcnow
 from cop.forms import EmptyForm, database_int
-from cop.orgs.models import Organization
+from cop.orgs.models import LISTED, Organization
 from cop.text import viewer_zone_name, zone
 
 PER_PAGE = 20
@@ -294,7 +294,9 @@ def _event_form(*, creating: bool, event: Event | None = None) -> EventForm:
     """The shared create/edit form: facilitators choose the host; a manager's site visit is at their company."""
     host_orgs = {}
     if current_user.is_facilitator:
-        host_orgs = {org.id: org for org in db.session.scalars(sa.select(Organization).order_by(Organization.name))}
+        current_host = event.host_org_id if event else None
+        host_orgs = {org.id: org for org in db.session.scalars(
+            sa.select(Organization).where(sa.or_(LISTED, Organization.id == current_host)).order_by(Organization.name))}
     form = EventForm(obj=event, creating=creating, host_orgs=host_orgs, kind=event.kind if event else None)
     if current_user.is_facilitator:
         form.host_org.choices = [("", "— none —")] + [(org.id, f"{org.name} ({org.kind_label})")

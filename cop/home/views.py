@@ -10,7 +10,7 @@ from cop.auth.models import MemberStatus, User
 from cop.cache import fragments
 from cop.extensions import db
 from cop.home import DASHBOARD_SECTIONS, bp
-from cop.orgs.models import Organization, OrgKind
+from cop.orgs.models import LISTED, Organization, OrgKind
 from cop.text import viewer_zone_name
 
 
@@ -27,7 +27,7 @@ def index():
 
 def _dashboard_main() -> str:
     org_counts = dict(db.session.execute(
-        sa.select(Organization.kind, sa.func.count(Organization.id)).group_by(Organization.kind)
+        sa.select(Organization.kind, sa.func.count(Organization.id)).where(LISTED).group_by(Organization.kind)
     ).all())
     people = db.session.scalar(sa.select(sa.func.count(User.id)).where(User.status == MemberStatus.active))
     newcomers = db.session.scalars(

@@ -31,11 +31,12 @@ class OrganizationForm(BaseForm):
         self._org = org
 
     def validate_name(self, field):
-        query = sa.select(Organization.id).where(sa.func.lower(Organization.name) == field.data.strip().lower())
+        query = sa.select(Organization).where(sa.func.lower(Organization.name) == field.data.strip().lower())
         if self._org is not None:
             query = query.where(Organization.id != self._org.id)
-        if db.session.scalar(query) is not None:
-            raise ValidationError("Another organization already has this name.")
+        if (other := db.session.scalar(query)) is not None:
+            raise ValidationError("An organization that left the community had this name; choose another."
+                                  if other.is_removed else "Another organization already has this name.")
 
     def validate_subtype(self, field):
         kind_field = getattr(self, "kind", None)

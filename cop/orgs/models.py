@@ -81,11 +81,17 @@ class Organization(db.Model):
     website: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Set when a facilitator removed the organization: its name stays behind kept posts and past events.
+    removed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     people: so.WriteOnlyMapped["User"] = so.relationship(back_populates="organization")  # noqa: F821
 
     def __repr__(self) -> str:
         return f"<Organization {self.name!r}>"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
     @property
     def subtype_label(self) -> str:
@@ -94,3 +100,7 @@ class Organization(db.Model):
     @property
     def kind_label(self) -> str:
         return self.subtype_label or self.kind.label
+
+
+# Organizations still in the community, for every list and choice (a removed one is only a name behind old posts).
+LISTED = Organization.removed_at.is_(None)

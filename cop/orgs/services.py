@@ -4,8 +4,8 @@ import sqlalchemy as sa
 
 from cop.auth import services as membership
 from cop.auth.models import MemberStatus, User
-from cop.extensions import db
-from cop.orgs.models import ORG_KIND_LABELS, ORG_SUBTYPES, Organization, OrgKind, slugify
+from cop.extensions import db, utcnow
+from cop.orgs.models import LISTED, ORG_KIND_LABELS, ORG_SUBTYPES, Organization, OrgKind, slugify
 
 
 def unique_slug(name: str, exclude_id: int | None = None) -> str:
@@ -45,10 +45,17 @@ def update_organization(org: Organization, **fields) -> Organization:
     return org
 
 
+def mark_removed(org: Organization) -> None:
+    """Take an organization out of every list; its people are deleted separately (cop.privacy)."""
+    org.removed_at = org.removed_at or utcnow()
+    db.session.flush()
+
+
 def joinable_organization_choices() -> list[tuple[str, str]]:
     """The organizations a newcomer may say they belong to on the join page (not the facilitator's)."""
     rows = db.session.execute(sa.select(Organization.id, Organization.name)
-                              .where(Organization.kind != OrgKind.facilitator).order_by(Organization.name)).all()
+                              .where(Organization.kind != OrgKind.facilitator, LISTED)
+                              .order_by(Organization.name)).all()
     return [(str(org_id), name) for org_id, name in rows]
 
 
@@ -63,6 +70,8 @@ def approve_applicant(user: User, by: User) -> User:
     if user.organization_id is None and user.status is MemberStatus.pending:
         name = (user.requested_org_name or "").strip()
         org = db.session.scalar(sa.select(Organization).where(sa.func.lower(Organization.name) == name.lower()))
+        if org is not None and org.is_removed:
+            org.removed_at = None  # a company that left and comes back is listed again
         user.organization = org or create_organization(
             name=name, kind=OrgKind(user.requested_org_kind or OrgKind.member_company.value))
     return membership.approve_request(user, by=by)

@@ -10,14 +10,14 @@ from cop.extensions import db
 from cop.forms import EmptyForm
 from cop.orgs import PAGE_SECTIONS, bp, services
 from cop.orgs.forms import InvitationForm, OrganizationForm, OrgFilterForm
-from cop.orgs.models import Organization, OrgKind
+from cop.orgs.models import LISTED, Organization, OrgKind
 from cop.text import localtime
 
 PER_PAGE = 24
 
 
 def get_org_or_404(slug: str, for_edit: bool = False) -> Organization:
-    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug))
+    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug, LISTED))
     if for_edit and not current_user.can_manage_org(org):
         abort(403)
     return org
@@ -39,10 +39,10 @@ def active_member_counts(org_ids: list[int]) -> dict[int, int]:
 def directory():
     form = OrgFilterForm(request.args)
     regions = db.session.scalars(
-        sa.select(Organization.region).where(Organization.region != "").distinct().order_by(Organization.region)
+        sa.select(Organization.region).where(Organization.region != "", LISTED).distinct().order_by(Organization.region)
     ).all()
     form.region.choices = [("", "Any region")] + [(r, r) for r in regions]
-    query = sa.select(Organization).order_by(Organization.name)
+    query = sa.select(Organization).where(LISTED).order_by(Organization.name)
     if form.q.data:
         query = query.where(Organization.name.ilike(f"%{form.q.data.strip()}%"))
     if form.kind.data in {k.value for k in OrgKind}:

@@ -29,9 +29,11 @@ from cop.links import external_url
 from cop.mail import send_mail
 from cop.messages import services as messaging
 from cop.notifications import services as notices
+from cop.orgs import services as organizations
 from cop.orgs.models import Organization, OrgKind
 from cop.practices import services as library
 from cop.privacy.models import DataExport, ExportStatus
+from cop.programs import services as programs
 from cop.search import engine as search
 from cop.sso import services as sso
 
@@ -103,18 +105,44 @@ def remaining_people(org: Organization) -> list[User]:
                                                     User.status != MemberStatus.deleted).order_by(User.id)).all()
 
 
-def delete_organization_people(org: Organization, by: User, *, keep_posts: bool) -> tuple[int, Deletion]:
-    """A facilitator removes an organization that left the community: every account in it is deleted as
-    one would be, in one transaction. Returns how many accounts, and what went with them."""
+def upcoming_events_of(org: Organization) -> list:
+    return events.upcoming_hosted_events(org)
+
+
+def programs_of(org: Organization) -> list:
+    return programs.programs_of(org.id)
+
+
+@dataclass
+class Removal:
+    """What removing an organization did, for the facilitator's confirmation."""
+
+    accounts: int
+    posts: Deletion
+    events_cancelled: int
+    programs: int
+
+
+def remove_organization(org: Organization, by: User, *, keep_posts: bool) -> Removal:
+    """A facilitator removes an organization that left the community, in one transaction: every account in
+    it is deleted as one would be, its upcoming events are called off (attendees are told), its program
+    profiles and company sign-in go, and it is listed nowhere. Its name stays behind kept posts and past
+    events."""
     if not by.is_facilitator:
         raise DeletionError("Only facilitators remove an organization.")
     if org.kind is OrgKind.facilitator:
         raise DeletionError("The facilitators' own organization can't be removed.")
+    cancelled = events.cancel_hosted_events(org, by, f"{org.name} has left the community.")
     people = remaining_people(org)
-    total = Deletion()
+    posts = Deletion()
     for person in people:
-        total.add(delete_account(person, by, keep_posts=keep_posts))
-    return len(people), total
+        posts.add(delete_account(person, by, keep_posts=keep_posts))
+    if (provider := sso.provider_for(org)) is not None:
+        sso.remove_provider(provider)
+    removal = Removal(accounts=len(people), posts=posts, events_cancelled=cancelled,
+                      programs=programs.remove_programs_of(org))
+    organizations.mark_removed(org)
+    return removal
 
 
 # Exports: a member's own data, as one JSON file per kind and their attachments, in a ZIP.

@@ -8,7 +8,7 @@ from cop.auth import services as accounts
 from cop.auth.models import MemberStatus, User
 from cop.extensions import db, limiter
 from cop.forms import EmptyForm
-from cop.orgs.models import Organization, OrgKind
+from cop.orgs.models import LISTED, Organization, OrgKind
 from cop.privacy import bp, services
 from cop.privacy.forms import DeleteAccountForm, OffboardForm
 from cop.sso import services as sso
@@ -89,7 +89,7 @@ def offboard(user_id):
 
 @bp.route("/orgs/<slug>/delete", methods=["GET", "POST"])
 def remove_organization(slug):
-    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug))
+    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug, LISTED))
     if not current_user.is_facilitator:
         abort(403)
     if org.kind is OrgKind.facilitator:
@@ -99,15 +99,22 @@ def remove_organization(slug):
     form.keep_practices.choices = []
     if form.validate_on_submit() and _check_password(form):
         try:
-            count, _ = services.delete_organization_people(org, current_user, keep_posts=form.posts.data == "keep")
+            removal = services.remove_organization(org, current_user, keep_posts=form.posts.data == "keep")
         except services.DeletionError as error:
             db.session.rollback()
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"{count} account{'s' if count != 1 else ''} at {org.name} deleted.", "success")
-            return redirect(url_for("orgs.detail", slug=org.slug))
-    return _render("privacy/remove_organization.html", form=form, org=org, people=people)
+            flash(f"{org.name} is removed: {_count(removal.accounts, 'account')} deleted, "
+                  f"{_count(removal.events_cancelled, 'upcoming event')} cancelled, "
+                  f"{_count(removal.programs, 'program profile')} removed.", "success")
+            return redirect(url_for("orgs.directory"))
+    return _render("privacy/remove_organization.html", form=form, org=org, people=people,
+                   events=services.upcoming_events_of(org), program_count=len(services.programs_of(org)))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _export_limit() -> str:

@@ -159,6 +159,15 @@ def delete_program(program: Program, by) -> None:
     db.session.flush()
 
 
+def remove_programs_of(organization: Organization) -> int:
+    """The program profiles of an organization that left the community go with it; returns how many."""
+    programs = programs_of(organization.id)
+    for program in programs:
+        db.session.delete(program)
+    db.session.flush()
+    return len(programs)
+
+
 # Who sees what
 
 def visible_programs(viewer):

@@ -9,7 +9,7 @@ from cop.cache import fragments
 from cop.discussions import services as discussions
 from cop.extensions import db, post_limit, utcnow
 from cop.forms import EmptyForm
-from cop.orgs.models import Organization, OrgKind
+from cop.orgs.models import LISTED, Organization, OrgKind
 from cop.competencies.models import Competency
 from cop.practices.models import Practice, PracticeStatus
 from cop.programs import bp, services
@@ -93,7 +93,7 @@ def detail(program_id):
 def _fill_choices(form: ProgramForm, organization: Organization) -> None:
     partners = db.session.execute(
         sa.select(Organization.id, Organization.name)
-        .where(Organization.id != organization.id, Organization.kind != OrgKind.member_company)
+        .where(Organization.id != organization.id, Organization.kind != OrgKind.member_company, LISTED)
         .order_by(Organization.name)).all()
     form.partner_orgs.choices = [(i, name) for i, name in partners]
     form.competencies.choices = [(c.id, c.name) for c in db.session.scalars(
@@ -140,7 +140,7 @@ def _render_form(form, organization, program):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     slug = request.args.get("org")
-    organization = (db.first_or_404(sa.select(Organization).where(Organization.slug == slug)) if slug
+    organization = (db.first_or_404(sa.select(Organization).where(Organization.slug == slug, LISTED)) if slug
                     else current_user.organization)
     if organization is None or not current_user.can_manage_org(organization):
         abort(403)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from cop.extensions import db
-from cop.orgs.models import Organization, OrgKind
+from cop.orgs.models import LISTED, Organization, OrgKind
 from cop.programs.models import Facet, PrivateField, Program, ProgramFacet, ProgramPartner
 from cop.programs.occupations import occupation_label
 from cop.programs.services import MIN_ORGANIZATIONS
@@ -87,7 +87,7 @@ def market_fit(viewer) -> list[Occupation]:
     supply = db.session.execute(
         sa.select(offers.c.code, Organization.name, Organization.slug, Organization.id)
         .join(Organization, Organization.id == offers.c.organization_id)
-        .where(Organization.kind.in_(SUPPLIERS)).order_by(offers.c.code, Organization.name)).all()
+        .where(Organization.kind.in_(SUPPLIERS), LISTED).order_by(offers.c.code, Organization.name)).all()
 
     found: dict[str, Occupation] = {}
     for code, employers, students, hires in demand:

@@ -14,7 +14,7 @@ import sqlalchemy.orm as so
 
 from cop.auth.models import MemberStatus, User
 from cop.extensions import db
-from cop.orgs.models import Organization
+from cop.orgs.models import LISTED, Organization
 from cop.practices.models import PROGRAM_TYPES, Practice
 from cop.text import html_text
 
@@ -91,7 +91,7 @@ def visible_practices(ids, viewer):
 
 def build_organizations(ids: list[int]) -> dict[int, dict]:
     docs = {}
-    for org in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids))):
+    for org in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids), LISTED)):
         docs[org.id] = {
             "title": org.name,
             "content": f"{org.kind_label}. {org.region}. {org.description}",
@@ -106,7 +106,7 @@ def build_organizations(ids: list[int]) -> dict[int, dict]:
 
 
 def visible_organizations(ids, viewer):
-    return {o.id: o for o in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids)))}
+    return {o.id: o for o in db.session.scalars(sa.select(Organization).where(Organization.id.in_(ids), LISTED))}
 
 
 def organization_text(org) -> str:
@@ -176,7 +176,8 @@ register(Kind("practice", "Practices", Practice, build_practices, visible_practi
               {"title", "summary", "body", "status", "deleted_at", "organization_id", "author_id", "published_at",
                "topics", "competencies", "tags", "facets"}))
 register(Kind("organization", "Organizations", Organization, build_organizations, visible_organizations,
-              organization_text, {"name", "slug", "kind", "subtype", "industry", "region", "description"}))
+              organization_text, {"name", "slug", "kind", "subtype", "industry", "region", "description",
+                                                 "removed_at"}))
 register(Kind("person", "People", User, build_people, visible_people, person_text,
               {"name", "title", "bio", "status", "organization_id"}))
 register_dependent(Organization, "practice", {"name", "slug"}, _practices_of_org)

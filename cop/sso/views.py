@@ -12,7 +12,7 @@ from cop.auth.models import MemberStatus
 from cop.extensions import db, limiter
 from cop.forms import EmptyForm
 from cop.links import external_url
-from cop.orgs.models import Organization
+from cop.orgs.models import LISTED, Organization
 from cop.sso import bp, services
 from cop.sso.forms import FindProviderForm, ProviderForm
 from cop.sso.models import IdentityProvider
@@ -129,7 +129,7 @@ def callback():
 
 @bp.route("/orgs/<slug>", methods=["GET", "POST"])
 def settings(slug):
-    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug))
+    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug, LISTED))
     if not current_user.is_facilitator:
         abort(403)
     provider = services.provider_for(org)
@@ -157,7 +157,7 @@ def settings(slug):
 
 @bp.post("/orgs/<slug>/remove")
 def remove(slug):
-    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug))
+    org = db.first_or_404(sa.select(Organization).where(Organization.slug == slug, LISTED))
     if not current_user.is_facilitator:
         abort(403)
     provider = services.provider_for(org)
