@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from cop.auth import public
 from cop.auth import services as membership
+from cop.auth.feeds import feed_addresses_response
 from cop.cache import fragments
 from cop.events import bp, services
 from cop.events.calendars import build_calendar, event_ics, series_ics
@@ -23,7 +24,7 @@ from cop.events.models import INTENT_QUESTIONS, Event, EventKind, EventSeries, I
 from cop.events.recurrence import describe
 from cop.events.scorecard import build_scorecard
 from cop.events.services import AUDIENCES, CapacityError, EventError
-from cop.extensions import begin_write, db, limit_reads, utcnow
+from cop.extensions import db, limit_reads, utcnow
 from cop.forms import EmptyForm, database_int
 from cop.orgs.models import LISTED, Organization
 from cop.text import viewer_zone_name, zone
@@ -486,14 +487,8 @@ def attendance(event_id):
 def subscribe():
     """The member's private calendar feed address, and renewing it."""
     form = EmptyForm()
-    if request.method == "GET" and current_user.feed_token is None:
-        begin_write()  # the first visit writes the secret: make this reading request a writer first
-    if form.validate_on_submit() or current_user.feed_token is None:
-        membership.new_feed_token(current_user)
-        db.session.commit()
-        if request.method == "POST":
-            flash("Your feed addresses are renewed; the old ones no longer work.", "success")
-            return redirect(url_for("events.subscribe"))
+    if (renewed := feed_addresses_response(form, "events.subscribe")) is not None:
+        return renewed
     return render_template("events/subscribe.html", form=form, tab="mine")
 
 

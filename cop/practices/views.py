@@ -9,10 +9,11 @@ from markupsafe import Markup
 
 from cop.auth import public
 from cop.auth import services as membership
+from cop.auth.feeds import feed_addresses_response
 from cop.auth.models import User
 from cop.cache import fragments
 from cop.competencies.models import Competency
-from cop.extensions import begin_write, db, limit_reads, utcnow
+from cop.extensions import db, limit_reads, utcnow
 from cop.forms import EmptyForm
 from cop.links import external_url
 from cop.orgs.models import Organization
@@ -488,12 +489,6 @@ def topic_feed(slug, token):
 @bp.route("/feeds", methods=["GET", "POST"])
 def feeds():
     form = EmptyForm()
-    if request.method == "GET" and current_user.feed_token is None:
-        begin_write()  # the first visit writes the secret: make this reading request a writer first
-    if form.validate_on_submit() or current_user.feed_token is None:
-        membership.new_feed_token(current_user)
-        db.session.commit()
-        if request.method == "POST":
-            flash("Your feed addresses are renewed; the old ones no longer work.", "success")
-            return redirect(url_for("practices.feeds"))
+    if (renewed := feed_addresses_response(form, "practices.feeds")) is not None:
+        return renewed
     return render_template("practices/feeds.html", topics=_topics(), form=form)
