@@ -272,3 +272,17 @@ def test_confirming_with_someone_elses_company_account_counts_for_nothing(app, c
     provider.person = {"sub": "employee-1001", "email": "pat.employee@crestline.example", "email_verified": True,
                        "name": "Pat Employee"}
     assert client.get(through_provider(started.headers["Location"])).headers["Location"] == "/"
+
+
+def test_the_client_secret_is_sealed_at_rest_and_a_new_secret_key_asks_for_it_again(app, client, crestline, provider):
+    with app.app_context():
+        stored = db.session.execute(sa.text("SELECT client_secret FROM identity_providers")).scalar_one()
+        assert stored.startswith("sealed:v1:") and provider.client_secret not in stored
+    # The site's SECRET_KEY was rotated: the secret can't be read, and sign-in says what to do, not a 500.
+    app.config["SECRET_KEY"] = "another-secret-key-of-at-least-32-bytes"
+    with app.app_context():
+        saved = db.session.scalar(sa.select(IdentityProvider))
+        assert "enter it again" in saved.secret_hint
+    landed = sign_in_with_company(client)
+    assert landed.status_code == 302
+    assert "client secret entered again by a facilitator" in flashed(client)

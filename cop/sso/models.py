@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from cop import sealing
 from cop.extensions import UTCDateTime, db, utcnow
 
 
@@ -18,8 +19,9 @@ class IdentityProvider(db.Model):
                                                        unique=True)
     issuer: so.Mapped[str] = so.mapped_column(sa.String(300))
     client_id: so.Mapped[str] = so.mapped_column(sa.String(300))
-    # Needed in clear to call the provider's token endpoint; never logged, shown only by its last characters.
-    client_secret: so.Mapped[str] = so.mapped_column(sa.String(500))
+    # Needed in clear to call the provider's token endpoint, so sealed (cop.sealing) rather than hashed; never
+    # logged, shown only by its last characters. Read and set through `client_secret`.
+    sealed_client_secret: so.Mapped[str] = so.mapped_column("client_secret", sa.String(1000))
     # Lowercase domains, comma-separated ("crestline.example,crestline-fab.example").
     domains: so.Mapped[str] = so.mapped_column(sa.String(1000))
     # Whether the first sign-in makes an approved account, or a request a facilitator approves.
@@ -32,13 +34,26 @@ class IdentityProvider(db.Model):
     organization: so.Mapped["Organization"] = so.relationship()  # noqa: F821
 
     @property
+    def client_secret(self) -> str:
+        """The secret in clear; raises sealing.UnsealError if SECRET_KEY changed since it was saved."""
+        return sealing.unseal(self.sealed_client_secret)
+
+    @client_secret.setter
+    def client_secret(self, value: str) -> None:
+        self.sealed_client_secret = sealing.seal(value)
+
+    @property
     def domain_list(self) -> list[str]:
         return [d for d in (part.strip().lower() for part in self.domains.split(",")) if d]
 
     @property
     def secret_hint(self) -> str:
         """Enough of the secret to recognise it, never enough to use it."""
-        return "…" + self.client_secret[-4:] if len(self.client_secret) > 8 else "(set)"
+        try:
+            secret = self.client_secret
+        except sealing.UnsealError:
+            return "(unreadable since SECRET_KEY changed: enter it again)"
+        return "…" + secret[-4:] if len(secret) > 8 else "(set)"
 
 
 class ExternalIdentity(db.Model):

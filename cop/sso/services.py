@@ -23,6 +23,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from cop import sealing
 from cop.auth import services as accounts
 from cop.auth.models import MemberStatus, Role, User, normalize_email
 from cop.extensions import db, utcnow
@@ -238,11 +239,16 @@ def finish(provider: IdentityProvider, pending: dict, code: str) -> dict:
         raise SignInRefused("The sign-in does not belong to this attempt. Please start again.")
     if time.time() - pending.get("started", 0) > current_app.config["COP_SSO_ATTEMPT_SECONDS"]:
         raise SignInRefused("The sign-in took too long. Please start again.")
+    try:
+        secret = provider.client_secret
+    except sealing.UnsealError as error:
+        raise ProviderError("This company's sign-in needs its client secret entered again by a facilitator "
+                            "(the site's SECRET_KEY changed since it was saved).") from error
     config = discover(provider)
     tokens = _fetch_json(config["token_endpoint"], data={
         "grant_type": "authorization_code", "code": code, "redirect_uri": pending["redirect_uri"],
         "code_verifier": pending["verifier"], "client_id": provider.client_id,
-    }, headers={"Authorization": _basic_auth(provider.client_id, provider.client_secret)})
+    }, headers={"Authorization": _basic_auth(provider.client_id, secret)})
     if not isinstance(tokens.get("id_token"), str):
         raise ProviderError("The identity provider sent no ID token.")
     claims = dict(verify_id_token(tokens["id_token"], provider, config, pending["nonce"]))
