@@ -28,10 +28,12 @@ SEARCH_WORDS = ["mentor", "apprenticeship", "budget", "transportation", "insuran
 
 
 def pages() -> list[Page]:
+    # Aggregates over a period are held to a time (TARGET_P95_MS, `--timing`), not to a share of the bare
+    # page's requests/s: under wrk they are reported beside it, not judged by it.
     return [
-        Page("dashboard, 30 days", "/dashboard/?period=30", "app", target=True),
-        Page("dashboard, 90 days", "/dashboard/", "app", target=True),
-        Page("dashboard, 365 days", "/dashboard/?period=365", "app", target=True),
+        Page("dashboard, 30 days", "/dashboard/?period=30", "app"),
+        Page("dashboard, 90 days", "/dashboard/", "app"),
+        Page("dashboard, 365 days", "/dashboard/?period=365", "app"),
         Page("impact report, 365 days", "/reports/impact", "app"),
         Page("market fit", "/reports/market-fit", "app"),
     ]
@@ -76,6 +78,8 @@ def ensure_dashboard_data(url: str, seed: int) -> tuple[str, dict]:
                 conn.execute(sa.text("INSERT INTO search_queries (text, result_count, searched_at) "
                                      "VALUES (:text, :found, :at)"), rows)
                 added["searches"] = len(rows)
+        if engine.dialect.name == "postgresql" and any(added.values()):
+            data.vacuum_analyze(engine)
     finally:
         engine.dispose()
     return email, added
