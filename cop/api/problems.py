@@ -25,7 +25,8 @@ DETAILS = {
 
 class FieldError(ma.Schema):
     pointer = ma.fields.String(metadata={"description": "Where in the JSON body (a JSON Pointer, e.g. #/title)."})
-    parameter = ma.fields.String(metadata={"description": "Which query or path parameter."})
+    parameter = ma.fields.String(metadata={"description": "Which query, path or header parameter."})
+    in_ = ma.fields.String(data_key="in", metadata={"description": "Where that parameter is: query, path, header."})
     detail = ma.fields.String(required=True)
 
 
