@@ -13,5 +13,6 @@ class TokenForm(BaseForm):
                        description="What will use it, e.g. “HR system sync”.")
     scope = RadioField("What it may do", default=TokenScope.read.value, validators=[InputRequired()],
                        choices=[(scope.value, scope.label) for scope in TokenScope])
-    days = SelectField("Expires after", coerce=int, default=90, validators=[InputRequired()],
+    # No "required": a select always has a value, and the choices are checked as it is read.
+    days = SelectField("Expires after", coerce=int, default=90,
                        choices=[(days, f"{days} days") for days in LIFETIMES])
