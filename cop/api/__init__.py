@@ -26,7 +26,7 @@ class CommunityApi(Api):
 
 def init_app(app):
     from cop import errors
-    from cop.api import access, cli, problems, schemas, spec
+    from cop.api import cli, problems, schemas, spec
     from cop.extensions import csrf
     from cop.forms import DatabaseIntConverter
 

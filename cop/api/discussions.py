@@ -10,7 +10,7 @@ from cop.api import v1
 from cop.api.access import caller, not_found, post_limit, token_limit
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.practices import practice_or_404
-from cop.api.schemas import Line, Person, Text, UTCDateTime, enum_field, site_url
+from cop.api.schemas import Line, Named, Person, Text, UTCDateTime, enum_field, site_url
 from cop.auth.models import User
 from cop.discussions import services as talk
 from cop.discussions.forms import MAX_BODY
@@ -21,16 +21,11 @@ TAG = "Discussions"
 SHOWS = ("latest", "new", "unanswered", "mine", "following")
 
 
-class Category(ma.Schema):
-    slug = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-
-
 class ThreadCard(ma.Schema):
     id = ma.fields.Integer(required=True)
     title = ma.fields.String(required=True)
     kind = enum_field(ThreadKind, required=True)
-    category = ma.fields.Nested(Category, required=True)
+    category = ma.fields.Nested(Named, required=True)
     practice = ma.fields.Function(
         lambda thread: {"id": thread.practice.id, "title": thread.practice.title}
         if thread.practice is not None and thread.practice.can_view(caller()) else None,

@@ -121,12 +121,7 @@ def _by_slug(model, slug: str | None, field: str):
 def practice_or_404(practice_id: int, for_edit: bool = False, missing=None) -> Practice:
     """404 for what the caller may not see, 403 for what they may see but not change (as on the site);
     `missing` answers instead of the 404 (a practice named in a body is a 422)."""
-    practice = db.session.scalar(
-        sa.select(Practice).where(Practice.id == practice_id)
-        .options(so.joinedload(Practice.organization), so.joinedload(Practice.author),
-                 so.selectinload(Practice.topics), so.selectinload(Practice.competencies),
-                 so.selectinload(Practice.tags), so.selectinload(Practice.facets),
-                 so.selectinload(Practice.attachments)))
+    practice = library.load_practice(practice_id)
     user = caller()
     if practice is None or not practice.can_view(user):
         (missing or not_found)("That practice")
