@@ -16,6 +16,7 @@ from cop.discussions.models import ThreadKind
 from cop.events import services as events
 from cop.events.models import EventKind, Rsvp, RsvpStatus
 from cop.extensions import db, utcnow
+from cop.notifications.models import Notification
 from cop.orgs.models import OrgKind
 from cop.orgs.services import create_organization
 from cop.practices import services as library
@@ -70,8 +71,10 @@ def world(app):
                                     starts_at=starts, ends_at=starts + timedelta(hours=2), timezone="America/Chicago",
                                     capacity=10, host_org=company, address="4100 Industrial Parkway",
                                     meeting_url="https://meet.example/secret")
+        notification = db.session.scalar(sa.select(Notification).where(Notification.user_id == member.id))
         db.session.commit()
-        world.ids = dict(practice=published.id, draft=draft.id, thread=thread.id, reply=reply.id, event=event.id)
+        world.ids = dict(practice=published.id, draft=draft.id, thread=thread.id, reply=reply.id, event=event.id,
+                         notification=notification.id)
         world.users = {key: db.session.get(User, user.id) for key, user in world.users.items()}
         db.session.expunge_all()
     return world
@@ -120,6 +123,9 @@ def matrix(ids) -> list[tuple]:
         ("PUT", f"/api/v1/events/{ids['event']}/rsvp", {}, EVERYONE),
         ("GET", "/api/v1/rsvps", None, EVERYONE),
         ("DELETE", f"/api/v1/events/{ids['event']}/rsvp", None, EVERYONE),
+        ("GET", "/api/v1/notifications", None, EVERYONE),
+        ("POST", f"/api/v1/notifications/{ids['notification']}/read", None, {"*": 404, "member": 200}),
+        ("POST", "/api/v1/notifications/read", None, EVERYONE),
     ]
 
 
@@ -321,3 +327,16 @@ def test_the_openapi_description_and_reference_are_open_and_agree(app, client):
         for method in operations:
             if method in ("get", "post", "put", "patch", "delete"):
                 assert f"{method.upper()} {path}" in page
+
+
+def test_notifications_are_the_callers_own_and_are_marked_read(app, world):
+    secret = token_for(app, world.users["member"])
+    client = app.test_client()
+    unread = client.get("/api/v1/notifications?unread=true", headers=bearer(secret)).get_json()["items"]
+    assert [n["id"] for n in unread] == [world.ids["notification"]]
+    assert unread[0]["url"].startswith("https://cop.example/discussions/")
+    assert client.post(f"/api/v1/notifications/{world.ids['notification']}/read",
+                       headers=bearer(secret)).get_json()["read_at"] is not None
+    assert client.get("/api/v1/notifications?unread=true", headers=bearer(secret)).get_json()["items"] == []
+    other = token_for(app, world.users["other_member"])
+    assert [n["text"] for n in client.get("/api/v1/notifications", headers=bearer(other)).get_json()["items"]] == []

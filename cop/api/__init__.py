@@ -73,4 +73,4 @@ def _after(response):
     return access.note_use(response)
 
 
-from cop.api import discussions, events, practices, views  # noqa: E402,F401
+from cop.api import discussions, events, notifications, practices, views  # noqa: E402,F401
