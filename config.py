@@ -97,6 +97,8 @@ class Config:
     COP_SUGGEST_ADDRESS_LIMIT = os.environ.get("COP_SUGGEST_ADDRESS_LIMIT", "600 per minute")
     COP_FEED_LIMIT = os.environ.get("COP_FEED_LIMIT", "20 per minute;300 per hour")
     COP_FEED_ADDRESS_LIMIT = os.environ.get("COP_FEED_ADDRESS_LIMIT", "120 per minute;3000 per hour")
+    # The JSON API, per personal API token.
+    COP_API_TOKEN_LIMIT = os.environ.get("COP_API_TOKEN_LIMIT", "120 per minute;3000 per hour")
 
     # What members searched for (the words and the result count, never who) is kept this many days.
     COP_SEARCH_QUERY_DAYS = int(os.environ.get("COP_SEARCH_QUERY_DAYS", "180"))

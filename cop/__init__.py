@@ -61,7 +61,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     text.init_app(app)
     cli.init_app(app)
 
-    from cop import (auth, competencies, dashboard, discussions, events, health, home, inbound, members, messages,
+    from cop import (api, auth, competencies, dashboard, discussions, events, health, home, inbound, members, messages,
                      notifications, orgs, practices, privacy, programs, reports, search, sso)
 
     app.register_blueprint(home.bp)
@@ -81,6 +81,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(sso.bp, url_prefix="/sso")
     app.register_blueprint(dashboard.bp, url_prefix="/dashboard")
     app.register_blueprint(reports.bp, url_prefix="/reports")
+    app.register_blueprint(api.bp, url_prefix="/api")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
@@ -94,6 +95,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     sso.init_app(app)
     dashboard.init_app(app)
     reports.init_app(app)
+    api.init_app(app)
     return app
 
 

@@ -1,10 +1,11 @@
 """Friendly error pages: a clear message and a way on, never a traceback."""
 
 import logging
+from collections.abc import Callable
 
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, default_exceptions
 
 from cop.extensions import db
 
@@ -21,12 +22,23 @@ MESSAGES = {
 }
 
 
+# Parts of the site that are not pages answer errors in their own format: path prefix -> function
+# (HTTPException) -> response. The JSON API adds one at start-up; everything else gets an error page.
+RESPONDERS: dict[str, Callable] = {}
+
+
+def _responder() -> Callable | None:
+    return next((respond for prefix, respond in RESPONDERS.items() if request.path.startswith(prefix)), None)
+
+
 def render_error(code: int, detail: str | None = None):
     if isinstance(request.routing_exception, SecurityError):
         # A Host the site does not serve (TRUSTED_HOSTS): no link can be built for it, so no page either,
         # whatever else went wrong (a missing form token, say). A plain 400, never a 500.
         return current_app.response_class("Bad request: this site does not answer for that host name.\n",
                                           400, mimetype="text/plain")
+    if (respond := _responder()) is not None:
+        return respond(default_exceptions.get(code, InternalServerError)(description=detail))
     title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
@@ -41,6 +53,8 @@ def init_app(app):
     def _http_error(error):
         if error.code and error.code < 400:
             return error
+        if (respond := _responder()) is not None and not isinstance(request.routing_exception, SecurityError):
+            return respond(error)
         response = render_error(error.code or 500)
         if not isinstance(response, tuple):
             return response

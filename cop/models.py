@@ -19,3 +19,4 @@ from cop.messages.models import (Conversation, ConversationMember, Message, Mess
 from cop.privacy.models import DataExport  # noqa: F401
 from cop.sso.models import ExternalIdentity, IdentityProvider  # noqa: F401
 from cop.dashboard.models import MemberVisit  # noqa: F401
+from cop.api.models import ApiToken  # noqa: F401

@@ -9,7 +9,8 @@ an empty form. A POST that got through may have changed the community (signing o
 database and the uploads are put back as they were after it.
 
 Outcomes: `ok` (2xx, a redirect that is not to sign-in, or a form re-rendered with its errors as 400 or 422),
-`signin` (a redirect to sign-in), `forbidden` (403), `missing` (404). Pending and suspended accounts cannot
+`signin` (a redirect to sign-in), `token` (401: the JSON API, which takes a personal API token and never the
+session cookie; tests/test_api.py has its own matrix by token), `forbidden` (403), `missing` (404). Pending and suspended accounts cannot
 hold a session (sign-in refuses them; a session opened before a suspension stops loading), so they see what
 an anonymous visitor sees. A route missing from the table fails the test, and so does a table row for a
 route that no longer exists. `COP_AUTHZ_RECORD=path.csv` writes what the app does now, to review.
@@ -36,6 +37,8 @@ from werkzeug.routing import Rule
 
 from config import TestConfig
 from cop import create_app
+from cop.api import services as api_tokens
+from cop.api.models import TokenScope
 from cop.auth import services as accounts
 from cop.auth.models import MemberStatus, Role, User
 from cop.discussions import services as talk
@@ -60,7 +63,7 @@ TABLE = Path(__file__).with_name("authorization.csv")
 ROLES = ["anonymous", "pending", "suspended", "member", "other_member", "manager", "provider", "sponsor",
          "facilitator"]
 SIGNED_IN = ROLES[3:]
-OUTCOMES = {"ok", "signin", "forbidden", "missing"}
+OUTCOMES = {"ok", "signin", "token", "forbidden", "missing"}
 SESSION_COOKIE = "session"
 
 
@@ -151,6 +154,7 @@ def build_world(app, folder: Path) -> World:
         conversation = messaging.start_conversation(member, [other_member], "Your budget", "May I see it?")
         answer = messaging.add_message(conversation, other_member, "Here it is.")
         message_report = messaging.report(answer, member, "Testing")
+        api_token, _ = api_tokens.issue_token(member, name="HR sync", scope=TokenScope.write, days=30)
         _, invitation_token = accounts.create_invitation(email="newcomer@example.org", organization=company,
                                                          role=Role.member, by=manager)
         invitation = accounts.find_invitation(invitation_token)
@@ -160,7 +164,7 @@ def build_world(app, folder: Path) -> World:
             category_slug=category.slug, practice_id=practice.id, attachment_id=attachment.id,
             thread_id=thread.id, reply_id=reply.id, event_id=event.id, feedback_event_id=session.id,
             series_id=series.id, series_event_id=series.events[0].id,
-            rsvp_id=rsvp.id, program_id=program.id, conversation_id=conversation.id, message_id=answer.id,
+            rsvp_id=rsvp.id, program_id=program.id, token_id=api_token.id, conversation_id=conversation.id, message_id=answer.id,
             report_id=message_report.id, table="activity",
             notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,
@@ -272,10 +276,11 @@ def url_for_rule(rule: Rule, world: World) -> str:
 
 
 def routes(app) -> list[tuple[Rule, str]]:
-    """(rule, method) for every route: GET where it answers GET, otherwise POST."""
+    """(rule, method) for every route: GET where it answers GET, otherwise POST, otherwise its first method."""
     found = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint, r.rule)):
-        found.append((rule, "GET" if "GET" in rule.methods else "POST"))
+        methods = rule.methods - {"HEAD", "OPTIONS"}
+        found.append((rule, "GET" if "GET" in methods else "POST" if "POST" in methods else sorted(methods)[0]))
     return found
 
 
@@ -285,7 +290,7 @@ def outcome(response) -> str:
         return "signin" if urlsplit(response.headers["Location"]).path == "/auth/signin" else "ok"
     if 200 <= status < 300 or status in (400, 422):
         return "ok"
-    return {403: "forbidden", 404: "missing"}.get(status, f"status {status}")
+    return {401: "token", 403: "forbidden", 404: "missing"}.get(status, f"status {status}")
 
 
 def visit(world: World, role: str, method: str, url: str):
@@ -293,7 +298,7 @@ def visit(world: World, role: str, method: str, url: str):
     client.set_cookie(SESSION_COOKIE, world.cookies[role])
     if method == "GET":
         return client.get(url)
-    return client.post(url, data={"csrf_token": world.csrf_tokens[role]})
+    return client.open(url, method=method, data={"csrf_token": world.csrf_tokens[role]})
 
 
 def read_table() -> dict[tuple[str, str], dict[str, str]]:

@@ -56,12 +56,12 @@ def _main_paths() -> list[str]:
             "/events/past", "/events/mine", "/practices/topics/", "/practices/topics/staffing", "/practices/mine",
             "/practices/saved", "/competencies/", f"/members/{member_id}", f"/discussions/{thread_id}/reply",
             "/discussions/new", "/practices/new", "/messages/", f"/messages/new?to={member_id}", "/privacy/export",
-            "/privacy/delete"]
+            "/privacy/delete", "/api/tokens", "/api/"]
 
 
 FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests",
                      "/messages/reports", "/sso/orgs/harborview-credit-union", "/privacy/orgs/harborview-credit-union/delete",
-                     "/privacy/people/MEMBER/delete", "/dashboard/", "/dashboard/?period=365"]
+                     "/privacy/people/MEMBER/delete", "/dashboard/", "/dashboard/?period=365", "/api/tokens/all"]
 
 
 @pytest.fixture(scope="module")

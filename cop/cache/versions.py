@@ -21,7 +21,7 @@ NEUTRAL = CACHE_NEUTRAL
 IGNORED_TABLES = frozenset({
     "content_version", "search_changes", "search_indexes", "outbox_messages", "notifications",
     "notification_settings", "thread_reads", "alembic_version", "conversations", "conversation_members", "messages",
-    "message_blocks", "message_reports",
+    "message_blocks", "message_reports", "api_tokens",
 })
 
 _BUMP = sa.text("UPDATE content_version SET value = value + 1 WHERE id = 1")

@@ -136,6 +136,22 @@ def thread_replies_for(thread: Thread, user):
     return query
 
 
+def list_threads(query, show: str, user):
+    """A thread list narrowed and ordered as its tab says: "latest" (pinned first, then by last activity),
+    "new", "unanswered" (questions without an answer), "mine" and "following" (the user's own)."""
+    if show == "new":
+        return query.order_by(Thread.created_at.desc(), Thread.id.desc())
+    if show == "unanswered":
+        return query.where(Thread.kind == ThreadKind.question, Thread.answered_at.is_(None)).order_by(
+            Thread.created_at.desc(), Thread.id.desc())
+    if show == "mine":
+        return query.where(Thread.author_id == user.id).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+    if show == "following":
+        followed = sa.select(Follow.thread_id).where(Follow.user_id == user.id, Follow.thread_id.is_not(None))
+        return query.where(Thread.id.in_(followed)).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+    return query.order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+
+
 def with_list_data(query, with_body: bool = False):
     """Load what a thread row shows in a fixed number of statements, whatever the page size (the posts'
     text only when asked: lists never show it)."""

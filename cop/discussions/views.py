@@ -147,20 +147,7 @@ def _render_thread_list(slug, show, listed: PageState | None, following) -> tupl
     practice = db.session.get(Practice, listed.id) if listed is not None else None
     if practice is not None:
         query = query.where(Thread.practice_id == practice.id)
-    if show == "new":
-        query = query.order_by(Thread.created_at.desc(), Thread.id.desc())
-    elif show == "unanswered":
-        query = query.where(Thread.kind == ThreadKind.question, Thread.answered_at.is_(None)).order_by(
-            Thread.created_at.desc(), Thread.id.desc())
-    elif show == "mine":
-        query = query.where(Thread.author_id == current_user.id).order_by(Thread.last_activity_at.desc(),
-                                                                         Thread.id.desc())
-    elif show == "following":
-        followed = sa.select(services.Follow.thread_id).where(services.Follow.user_id == current_user.id,
-                                                              services.Follow.thread_id.is_not(None))
-        query = query.where(Thread.id.in_(followed)).order_by(Thread.last_activity_at.desc(), Thread.id.desc())
-    else:
-        query = query.order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+    query = services.list_threads(query, show, current_user)
     page = db.paginate(services.with_list_data(query), per_page=PER_PAGE, error_out=False)
     if category_info is not None:
         title = f"{category_info.name} · Discussions"

@@ -83,6 +83,18 @@ def lock_event(event: Event) -> Event:
                              .execution_options(populate_existing=True))
 
 
+# What the lists show: every approved member sees every event.
+
+def upcoming_events():
+    """Events that have not ended, soonest first."""
+    return sa.select(Event).where(Event.ends_at >= utcnow()).order_by(Event.starts_at, Event.id)
+
+
+def past_events():
+    """Events that have ended, most recent first."""
+    return sa.select(Event).where(Event.ends_at < utcnow()).order_by(Event.starts_at.desc(), Event.id.desc())
+
+
 # Who may create what
 
 def can_create_event(user, kind: EventKind | None = None, host_org=None) -> bool:

@@ -90,13 +90,12 @@ def _listing(query, tab: str):
 
 @bp.get("/")
 def index():
-    return _listing(sa.select(Event).where(Event.ends_at >= utcnow()).order_by(Event.starts_at, Event.id), "upcoming")
+    return _listing(services.upcoming_events(), "upcoming")
 
 
 @bp.get("/past")
 def past():
-    return _listing(sa.select(Event).where(Event.ends_at < utcnow()).order_by(Event.starts_at.desc(), Event.id.desc()),
-                    "past")
+    return _listing(services.past_events(), "past")
 
 
 @bp.get("/mine")

@@ -471,6 +471,17 @@ def sort_practices(query, sort: str):
     return query.order_by(Practice.published_at.desc(), Practice.id.desc())
 
 
+def load_practice(practice_id: int) -> Practice | None:
+    """A practice with everything its page shows (organization, author, classification, attachments) loaded
+    in a fixed number of statements; None when there is none. Who may see it is the caller's question."""
+    return db.session.scalar(
+        sa.select(Practice).where(Practice.id == practice_id)
+        .options(so.joinedload(Practice.organization), so.joinedload(Practice.author),
+                 so.selectinload(Practice.topics), so.selectinload(Practice.competencies),
+                 so.selectinload(Practice.tags), so.selectinload(Practice.facets),
+                 so.selectinload(Practice.attachments)))
+
+
 def with_card_data(query, with_body: bool = False):
     """Load what a practice card shows in a fixed number of statements, whatever the page size
     (the long texts only when asked for: feeds need the body, lists never do)."""

@@ -29,12 +29,7 @@ SEEN_IN_SESSION = 200
 
 def get_practice_or_404(practice_id: int, for_edit: bool = False) -> Practice:
     """404 for what the viewer may not see, 403 for what they may see but not change."""
-    practice = db.session.scalar(
-        sa.select(Practice).where(Practice.id == practice_id)
-        .options(so.joinedload(Practice.organization), so.joinedload(Practice.author),
-                 so.selectinload(Practice.topics), so.selectinload(Practice.competencies),
-                 so.selectinload(Practice.tags), so.selectinload(Practice.facets),
-                 so.selectinload(Practice.attachments)))
+    practice = services.load_practice(practice_id)
     if practice is None or not practice.can_view(current_user):
         abort(404)
     if for_edit and not practice.can_edit(current_user):

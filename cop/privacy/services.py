@@ -20,6 +20,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
+from cop.api import services as api_tokens
 from cop.auth import services as accounts
 from cop.auth.models import MemberStatus, User, hash_token
 from cop.discussions import services as talk
@@ -79,6 +80,7 @@ def delete_account(person: User, by: User, *, keep_posts: bool, keep_practice_id
     notices.forget_person(person, person.name)
     forget_exports(person)
     sso.forget_identities(person)
+    api_tokens.forget_tokens(person)
     who = "themselves" if by.id == person.id else ("a facilitator" if by.is_facilitator else "their manager")
     try:
         accounts.erase_account(person)

@@ -1,0 +1,103 @@
+"""Who is calling the API: the member behind the request's personal token, and what that token allows.
+
+The API takes a token and nothing else. A browser's session cookie is ignored here even when it is
+sent, so no other site can make a member's browser change anything through the API (there is no CSRF
+token to check: the Authorization header is the proof).
+"""
+
+from flask import abort, current_app, g, request
+from werkzeug.exceptions import Forbidden, Unauthorized
+
+from cop.api import services
+from cop.api.models import ApiToken
+from cop.extensions import READ_METHODS, limiter, utcnow
+
+DEFAULT_TOKEN_LIMIT = "120 per minute;3000 per hour"
+
+
+class NeedsToken(Unauthorized):
+    description = "Send a valid personal API token: Authorization: Bearer <token>."
+
+
+class NeedsWriteScope(Forbidden):
+    description = "This token is read-only; make a read-and-write token to change things."
+    problem_headers = {"WWW-Authenticate": 'Bearer realm="api", error="insufficient_scope", scope="write"'}
+
+
+def bearer_secret() -> str:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def authenticate() -> None:
+    """Run before every API view that is not marked `open_to_all`: a usable token, and for anything but
+    a read, one with the write scope."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, "open_to_all", False):
+        return
+    token = services.find_token(bearer_secret())
+    if token is None:
+        error = NeedsToken()
+        error.problem_headers = {"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'} \
+            if bearer_secret() else {}
+        raise error
+    if request.method not in READ_METHODS and not token.can_write:
+        raise NeedsWriteScope()
+    g.api_token = token
+
+
+def open_to_all(view):
+    """Mark an API view that answers without a token (the description of the API itself)."""
+    view.open_to_all = True
+    return view
+
+
+def current_token() -> ApiToken:
+    return g.api_token
+
+
+def caller():
+    """The member the request's token acts for (authenticate() has checked it)."""
+    return g.api_token.user
+
+
+def note_use(response):
+    """After a request with a token, write when it was last used (at most once a minute per token)."""
+    token = g.get("api_token")
+    now = utcnow()
+    if token is not None and services.is_due_for_last_used(token, now):
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: services.record_use(app, token.id, now))
+    return response
+
+
+def _token_limit() -> str:
+    return current_app.config.get("COP_API_TOKEN_LIMIT", DEFAULT_TOKEN_LIMIT)
+
+
+def _token_key() -> str:
+    return f"api-token:{g.api_token.id}"
+
+
+# Every API request counts against its token's budget (checked once the token is known, in the view).
+token_limit = limiter.shared_limit(_token_limit, scope="api-token", key_func=_token_key)
+
+
+def _post_limit() -> str:
+    from cop.extensions import DEFAULT_POST_LIMIT
+
+    return current_app.config.get("COP_POST_LIMIT", DEFAULT_POST_LIMIT)
+
+
+def _member_key() -> str:
+    # The same key as the pages' posting budget: a member posts as often by API as on the site, not twice.
+    return f"member:{g.api_token.user_id}"
+
+
+# Starting threads and replying share the pages' budget per member; only what was created uses it up.
+post_limit = limiter.shared_limit(_post_limit, scope="discussion-posts", key_func=_member_key, methods=["POST"],
+                                  deduct_when=lambda response: response.status_code == 201)
+
+
+def not_found(what: str = "That"):
+    abort(404, f"{what} does not exist, or your token may not see it.")
