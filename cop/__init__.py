@@ -53,7 +53,6 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     init_limiter(app)
     login_manager.init_app(app)
     security.init_app(app)
-    errors.init_app(app)
     forms.init_app(app)
     mail.init_app(app)
     storage.init_app(app)
@@ -96,6 +95,9 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     dashboard.init_app(app)
     reports.init_app(app)
     api.init_app(app)
+    # Last, so the site's error handlers are the ones registered (flask-smorest's Api registers its own for
+    # every HTTPException); the API's errors are still problem details, through errors.RESPONDERS.
+    errors.init_app(app)
     return app
 
 

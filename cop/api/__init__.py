@@ -15,13 +15,10 @@ PREFIX = "/api/v1"
 
 
 class CommunityApi(Api):
-    """flask-smorest's Api, minus its app-wide error handler: the site's pages keep their error pages, and
-    the API's errors are problem details from cop/errors.py's responder for /api/v1/ (see init_app)."""
+    """flask-smorest's Api, its errors described as problem details. They are answered by cop/errors.py's
+    responder for /api/v1/ (see init_app); create_app registers the site's error handlers after this Api's."""
 
     ERROR_SCHEMA = Problem
-
-    def _register_error_handlers(self):
-        pass
 
 
 def init_app(app):

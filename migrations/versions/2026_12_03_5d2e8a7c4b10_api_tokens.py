@@ -1,8 +1,8 @@
 """Personal API tokens: named, scoped (read or write), expiring, stored as a digest of the secret.
 
 Revision ID: 5d2e8a7c4b10
-Revises: 3e9c7a51d2b8
-Create Date: 2026-12-04 09:00:00.000000
+Revises: c5a1e7d3f9b2
+Create Date: 2026-12-03 13:10:00.000000
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d2e8a7c4b10'
-down_revision = '3e9c7a51d2b8'
+down_revision = 'c5a1e7d3f9b2'
 branch_labels = None
 depends_on = None
 
