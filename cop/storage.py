@@ -13,14 +13,18 @@ Files are written before the database row that names them is committed; a remova
 
 import logging
 import os
+import re
+import secrets
 import uuid
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import click
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
@@ -175,6 +179,106 @@ def put_in_transaction(name: str, stream) -> None:
     target = store()
     target.put(name, stream)
     db.session.info.setdefault("storage_writes", []).append((target, name))
+
+
+# Uploads (practice attachments, files in private messages): the type is decided by the bytes, never by
+# the name or the browser's claim, and the file is kept under a generated name.
+
+UPLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+UPLOAD_KINDS = "PDF, Word, Excel, PowerPoint, PNG or JPG"
+_OFFICE_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+class UploadError(ValueError):
+    """An upload was refused; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """What a row that names a stored upload records."""
+    filename: str
+    stored_name: str
+    content_type: str
+    size: int
+
+
+def sniff_type(head: bytes, stream) -> str | None:
+    """The upload kind its content proves, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            stream.seek(0)
+            with zipfile.ZipFile(stream) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        for kind, marker in _OFFICE_MARKERS.items():
+            if any(name.startswith(marker) for name in names):
+                return kind
+    return None
+
+
+def _clean_filename(name: str, kind: str) -> str:
+    stem = Path(name or "document").stem
+    stem = re.sub(r"[^\w .()-]+", "", stem, flags=re.UNICODE).strip(" .") or "document"
+    return f"{stem[:120]}.{kind}"
+
+
+def store_upload(stream, filename: str) -> StoredUpload:
+    """Check an upload's size (COP_ATTACHMENT_MAX_BYTES) and content, then store it in the current
+    transaction (removed again if it rolls back). UploadError says why one is refused."""
+    limit = current_app.config["COP_ATTACHMENT_MAX_BYTES"]
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise UploadError("The file is empty.")
+    if size > limit:
+        raise UploadError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+    kind = sniff_type(stream.read(8), stream)
+    if kind is None:
+        raise UploadError("Only PDF, Word, Excel, PowerPoint, PNG and JPG files can be attached, "
+                          "and the file's contents must match.")
+    stored_name = f"{secrets.token_hex(16)}.{kind}"
+    stream.seek(0)
+    try:
+        put_in_transaction(stored_name, stream)
+    except StorageError as error:
+        raise UploadError("The file could not be stored just now; please try again in a minute.") from error
+    return StoredUpload(filename=_clean_filename(filename, kind), stored_name=stored_name,
+                        content_type=UPLOAD_TYPES[kind], size=size)
+
+
+def send_stored(upload) -> Response:
+    """A download of a stored upload (any row with filename, stored_name, content_type and size), streamed
+    from the store in chunks; 404 when its file is gone, 503 when the store does not answer. The caller
+    has decided that the viewer may have it."""
+    try:
+        stream = store().open(upload.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    except StorageError:
+        current_app.logger.warning("The file store did not answer for %s", upload.stored_name)
+        abort(503)
+    response = send_file(stream, mimetype=upload.content_type, as_attachment=True, download_name=upload.filename,
+                         max_age=0, conditional=False, etag=False)
+    response.content_length = upload.size
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @sa.event.listens_for(so.Session, "after_commit")
