@@ -319,8 +319,9 @@ def init_app(app):
     @click.option("--from", "folder", type=click.Path(file_okay=False), default=None,
                   help="The folder to copy from (COP_UPLOAD_DIR by default).")
     def copy_local(folder):
-        """Copy the files attachments name from a local folder into the configured store (safe to run again)."""
+        """Copy the files attachments (of practices and messages) name from a local folder into the configured store (safe to run again)."""
         from cop.extensions import db
+        from cop.messages.models import MessageAttachment
         from cop.practices.models import Attachment
 
         source = LocalStore(folder or app.config["COP_UPLOAD_DIR"])
@@ -328,6 +329,7 @@ def init_app(app):
         if isinstance(target, LocalStore) and target.folder.resolve() == source.folder.resolve():
             raise click.ClickException("COP_STORAGE_URL names the same folder: set it to the store to copy into.")
         names = db.session.scalars(sa.select(Attachment.stored_name).order_by(Attachment.id)).all()
+        names += db.session.scalars(sa.select(MessageAttachment.stored_name).order_by(MessageAttachment.id)).all()
         copied = present = missing = 0
         with click.progressbar(names, label=f"Copying into {target.describe()}", show_pos=True) as bar:
             for name in bar:

@@ -1,7 +1,9 @@
-"""Private messages: a conversation is its members' alone (by page, notification, search and feed), the
-unread count follows what they read, and leaving, muting, blocking and reporting do what they say."""
+"""Private messages: a conversation is its members' alone (by page, notification, search and feed, and its
+files), the unread count follows what they read, and leaving, muting, blocking and reporting do what they say."""
 
 import html
+import io
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -9,7 +11,7 @@ from cop.auth.models import User
 from cop.extensions import db
 from cop.mail import flush_outbox
 from cop.messages import services
-from cop.messages.models import Conversation, Message, MessageReport
+from cop.messages.models import Conversation, Message, MessageAttachment, MessageReport
 from cop.notifications.models import Notification
 from tests.conftest import mail_text
 
@@ -139,3 +141,76 @@ def test_a_conversation_holds_at_most_ten_people(app, make_user):
             assert "at most 10 people" in str(error)
         else:
             raise AssertionError("eleven people were let into one conversation")
+
+
+PDF = b"%PDF-1.4\n% the apprentice budget\n%%EOF\n"
+
+
+def _stored_files(app) -> set[str]:
+    return {path.name for path in Path(app.config["COP_UPLOAD_DIR"]).iterdir() if path.is_file()}
+
+
+def test_files_sent_in_a_conversation_reach_its_current_members_and_nobody_else(app, client, login, make_user,
+                                                                                  facilitator):
+    sender, reader, leaver = make_user(name="Sam Sender"), make_user(name="Rae Reader"), make_user(name="Lee Leaver")
+    outsider = make_user(name="Oz Outsider")
+    login(sender)
+    # A plain multipart form, as a browser without JavaScript sends it.
+    response = client.post_form(f"/messages/new?to={reader.id}&to={leaver.id}",
+                                {"subject": "Budget sheet", "body": "Here is our sheet.",
+                                 "files": [(io.BytesIO(PDF), "Apprentice budget 2027.pdf")]},
+                                page=f"/messages/new?to={reader.id}")
+    assert response.status_code == 302, _text(response)[:2000]
+    conversation_id = int(response.headers["Location"].split("/")[-1])
+    with app.app_context():
+        file_id = db.session.scalar(sa.select(MessageAttachment.id))
+    # A second conversation of the reader's, to ask for the file through a conversation it is not in.
+    elsewhere = _start(app, reader, [outsider], subject="Something else")
+    client.post_form("/auth/signout", {}, page="/")
+
+    url = f"/messages/{conversation_id}/files/{file_id}"
+    login(leaver)
+    client.post_form(f"/messages/{conversation_id}/leave", {}, page=f"/messages/{conversation_id}")
+    assert client.get(url).status_code == 404  # a former member of the conversation
+    client.post_form("/auth/signout", {}, page="/")
+    login(reader)
+    page = _text(client.get(f"/messages/{conversation_id}"))
+    assert "Apprentice budget 2027.pdf" in page and url in page
+    download = client.get(url)
+    assert download.status_code == 200 and download.data == PDF
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert "no-store" in download.headers["Cache-Control"]
+    assert client.get(f"/messages/{elsewhere}/files/{file_id}").status_code == 404
+    assert client.get(f"/messages/{conversation_id}/files/{file_id + 1}").status_code == 404
+    client.post_form("/auth/signout", {}, page="/")
+    for who in (outsider, facilitator):
+        login(who)
+        assert client.get(url).status_code == 404
+        client.post_form("/auth/signout", {}, page="/")
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/auth/signin" in anonymous.headers["Location"]
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused_and_the_message_kept(app, client, login, make_user):
+    sender, reader = make_user(name="Sam Sender"), make_user(name="Rae Reader")
+    conversation_id = _start(app, sender, [reader])
+    before = _stored_files(app)
+    login(reader)
+    response = client.post_form(f"/messages/{conversation_id}/reply",
+                                {"body": "The sheet, as promised.",
+                                 "files": [(io.BytesIO(PDF), "sheet.pdf"),
+                                           (io.BytesIO(b"MZ\x90\x00 not a spreadsheet"), "sheet.xlsx")]},
+                                page=f"/messages/{conversation_id}")
+    assert response.status_code == 400
+    page = _text(response)
+    assert "sheet.xlsx: Only PDF, Word, Excel, PowerPoint, PNG and JPG files can be attached" in page
+    assert "The sheet, as promised.</textarea>" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(MessageAttachment.id))) == 0
+    assert _stored_files(app) == before  # the PDF written before the refusal went with the rollback
+    too_many = client.post_form(f"/messages/{conversation_id}/reply",
+                                {"body": "Six files.", "files": [(io.BytesIO(PDF), f"{n}.pdf") for n in range(6)]},
+                                page=f"/messages/{conversation_id}")
+    assert too_many.status_code == 400 and "A message carries up to 5 files." in _text(too_many)

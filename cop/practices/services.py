@@ -362,12 +362,6 @@ def remove_attachment(attachment: Attachment) -> None:
     db.session.delete(attachment)
 
 
-def open_attachment(attachment: Attachment):
-    """A file object streaming the attachment's bytes; FileNotFoundError when the store has no such file,
-    storage.StorageError when the store does not answer."""
-    return storage.store().open(attachment.stored_name)
-
-
 # What members see, and how the library filters it.
 
 SORTS = {

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
+from cop import storage
 from cop.auth import services as accounts
 from cop.auth.models import MemberStatus, User, hash_token
 from cop.discussions import services as talk
@@ -295,6 +296,7 @@ def export_notifications(user: User) -> dict:
 def export_documents(user: User) -> tuple[dict[str, dict], list[tuple[str, object]]]:
     """Every JSON file of an export (name -> content), and the attachments to add beside them."""
     practices, files = export_practices(user)
+    messages, message_files = messaging.export_messages(user)
     return {
         "profile.json": export_profile(user),
         "practices.json": practices,
@@ -304,8 +306,8 @@ def export_documents(user: User) -> tuple[dict[str, dict], list[tuple[str, objec
         "helpful_marks.json": export_helpful_marks(user),
         "saved_practices.json": export_saved_practices(user),
         "notifications.json": export_notifications(user),
-        "messages.json": _document("messages", messaging.export_messages(user)),
-    }, files
+        "messages.json": _document("messages", messages),
+    }, files + message_files
 
 
 class ExportError(ValueError):
@@ -348,7 +350,7 @@ def build_export(export: DataExport) -> str:
             archive.writestr(name, json.dumps(content, ensure_ascii=False, indent=2))
         for name, attachment in files:
             try:
-                with library.open_attachment(attachment) as source, archive.open(name, "w") as target:
+                with storage.store().open(attachment.stored_name) as source, archive.open(name, "w") as target:
                     shutil.copyfileobj(source, target)
             except FileNotFoundError:
                 continue  # a row whose file is gone: the JSON still lists it
