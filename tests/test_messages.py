@@ -3,11 +3,13 @@ files), the unread count follows what they read, and leaving, muting, blocking a
 
 import html
 import io
+import re
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
-from cop.auth.models import User
+from cop.auth.models import MemberStatus, User
 from cop.extensions import db
 from cop.mail import flush_outbox
 from cop.messages import services
@@ -214,3 +216,106 @@ def test_a_file_that_is_not_what_it_claims_is_refused_and_the_message_kept(app, 
                                 {"body": "Six files.", "files": [(io.BytesIO(PDF), f"{n}.pdf") for n in range(6)]},
                                 page=f"/messages/{conversation_id}")
     assert too_many.status_code == 400 and "A message carries up to 5 files." in _text(too_many)
+
+
+# "Message the author" on posts: for everyone who may write to the author, and nobody else.
+
+@pytest.fixture
+def posts(app, make_user):
+    """A published practice, a thread and a reply, by three authors, and the readers around them."""
+    from cop.discussions import services as talk
+    from cop.discussions.models import ThreadKind
+    from cop.practices import services as library
+
+    people = {key: make_user(name=f"{key.title()} Person") for key in
+              ("writer", "asker", "replier", "reader", "blocker", "blocked")}
+    with app.app_context():
+        person = {key: db.session.get(User, p.id) for key, p in people.items()}
+        practice = library.create_practice(person["writer"], title="Rotations across three plants", summary="How.",
+                                           body="Every apprentice rotates.", publish=True)
+        thread = talk.create_thread(person["asker"], title="Who pays for safety boots?", body="We do.",
+                                    kind=ThreadKind.question, category=talk.category_for("general"))
+        db.session.flush()
+        reply = talk.add_reply(thread, person["replier"], "The business unit pays.")
+        for author in ("writer", "asker", "replier"):
+            services.block(person["blocker"], person[author])  # the blocker blocked every author...
+            services.block(person[author], person["blocked"])  # ...and every author blocked "blocked"
+        db.session.commit()
+        ids = {"practice": practice.id, "thread": thread.id, "reply": reply.id}
+    return people, ids
+
+
+def _offered(client, page: str) -> set[str]:
+    """The "Message the author" links on a page, as their targets."""
+    html = client.get(page).get_data(as_text=True)
+    return set(re.findall(r'href="/messages/new\?to=(\d+)&amp;about=([a-z]+-\d+)"', html))
+
+
+def test_message_the_author_is_offered_to_everyone_who_may_write_to_them(app, client, login, posts):
+    people, ids = posts
+    practice, thread = f"/practices/{ids['practice']}", f"/discussions/{ids['thread']}"
+    links = {"practice": (str(people["writer"].id), f"practice-{ids['practice']}"),
+             "thread": (str(people["asker"].id), f"thread-{ids['thread']}"),
+             "reply": (str(people["replier"].id), f"reply-{ids['reply']}")}
+    expected = {
+        # A reader sees each; each author sees the others' but not their own; blocks either way hide them.
+        "reader": {practice: {links["practice"]}, thread: {links["thread"], links["reply"]}},
+        "writer": {practice: set(), thread: {links["thread"], links["reply"]}},
+        "asker": {practice: {links["practice"]}, thread: {links["reply"]}},
+        "replier": {practice: {links["practice"]}, thread: {links["thread"]}},
+        "blocker": {practice: set(), thread: set()},
+        "blocked": {practice: set(), thread: set()},
+    }
+    # Twice round: the second time every page comes from the cache another viewer filled.
+    for _ in range(2):
+        for who, pages in expected.items():
+            login(people[who])
+            for page, offered in pages.items():
+                assert _offered(client, page) == offered, (who, page)
+            client.post_form("/auth/signout", {}, page="/")
+
+
+def test_no_message_link_for_a_former_or_suspended_member(app, client, login, posts, facilitator):
+    from cop.privacy import services as privacy
+
+    people, ids = posts
+    login(people["reader"])
+    assert _offered(client, f"/practices/{ids['practice']}")
+    client.post_form("/auth/signout", {}, page="/")
+    with app.app_context():
+        writer, asker = db.session.get(User, people["writer"].id), db.session.get(User, people["asker"].id)
+        privacy.delete_account(writer, writer, keep_posts=True)
+        privacy.delete_account(asker, db.session.get(User, facilitator.id), keep_posts=True)
+        db.session.commit()
+    login(people["reader"])
+    assert _offered(client, f"/practices/{ids['practice']}") == set()
+    assert _offered(client, f"/discussions/{ids['thread']}") == {(str(people["replier"].id), f"reply-{ids['reply']}")}
+    with app.app_context():
+        db.session.get(User, people["replier"].id).status = MemberStatus.suspended
+        db.session.commit()
+    assert _offered(client, f"/discussions/{ids['thread']}") == set()
+
+
+def test_the_link_opens_a_conversation_about_the_post(app, client, login, posts):
+    people, ids = posts
+    login(people["reader"])
+    form = _text(client.get(f"/messages/new?to={people['replier'].id}&about=reply-{ids['reply']}"))
+    assert "To:</strong> <a href=\"/members/" in form and "Replier Person" in form
+    assert 'value="About a reply in “Who pays for safety boots?”"' in form
+    assert 'name="about" type="hidden" value="reply-' in form
+    response = client.post_form(f"/messages/new?to={people['replier'].id}",
+                                {"subject": "Boots", "body": "Which unit exactly?", "about": f"reply-{ids['reply']}"},
+                                page="/messages/new")
+    assert response.status_code == 302
+    page = _text(client.get(response.headers["Location"]))
+    assert (f'Started from <a href="/discussions/{ids["thread"]}/replies/{ids["reply"]}">'
+            "a reply in “Who pays for safety boots?”</a>") in page
+    # A post the writer may not name (a draft, or one that is not there) is left out, not shown.
+    with app.app_context():
+        from cop.practices.models import Practice, PracticeStatus
+
+        db.session.get(Practice, ids["practice"]).status = PracticeStatus.draft
+        db.session.commit()
+    form = _text(client.get(f"/messages/new?to={people['writer'].id}&about=practice-{ids['practice']}"))
+    assert "Rotations across three plants" not in form and "About " not in form
+    assert client.get(f"/messages/new?about=thread-99999999999999999").status_code == 200

@@ -39,6 +39,25 @@ def has_blocked(blocker_id: int, blocked_id: int) -> bool:
     return db.session.get(MessageBlock, (blocker_id, blocked_id)) is not None
 
 
+def blocks_column(user_id_column):
+    """Whether the member blocked anyone or anyone blocked them, as a column of their row (see
+    `cop.auth.viewer`): most never did, and their pages then ask nothing more."""
+    return sa.or_(sa.exists().where(MessageBlock.blocker_id == user_id_column),
+                  sa.exists().where(MessageBlock.blocked_id == user_id_column))
+
+
+def unreachable_ids(viewer) -> tuple[int, ...]:
+    """The members `viewer` blocked or who blocked them, in order: nobody offers a way to write to them."""
+    from cop.auth.viewer import extra
+
+    known = extra("message_blocks")  # loaded with the member's row; None once a transaction ended
+    if known is not None and not known:
+        return ()
+    blocked = sa.select(MessageBlock.blocked_id).where(MessageBlock.blocker_id == viewer.id)
+    blockers = sa.select(MessageBlock.blocker_id).where(MessageBlock.blocked_id == viewer.id)
+    return tuple(sorted(set(db.session.scalars(sa.union(blocked, blockers)))))
+
+
 def refusal(sender, recipient) -> str:
     """Why `sender` may not start a conversation with `recipient`, or ""."""
     if recipient.id == sender.id:
