@@ -30,10 +30,13 @@ def blocked_with_practice_author(practice_id, user_id):
     """Whether the member and the practice's author blocked each other, either way, as SQL."""
     from cop.practices.models import Practice
 
-    practices = Practice.__table__.alias("author_of")
-    author = sa.select(practices.c.author_id).where(practices.c.id == practice_id).scalar_subquery()
-    return sa.or_(sa.exists().where(MessageBlock.blocker_id == user_id, MessageBlock.blocked_id == author),
-                  sa.exists().where(MessageBlock.blocked_id == user_id, MessageBlock.blocker_id == author))
+    # The practice again under another name, joined inside the EXISTS: a scalar subquery there would not be
+    # correlated with the page's own practice (it is two levels up) and would read every practice.
+    practice = Practice.__table__.alias("blocked_practice")
+    blocks = MessageBlock.__table__
+    return sa.exists().where(practice.c.id == practice_id, sa.or_(
+        sa.and_(blocks.c.blocker_id == user_id, blocks.c.blocked_id == practice.c.author_id),
+        sa.and_(blocks.c.blocked_id == user_id, blocks.c.blocker_id == practice.c.author_id)))
 
 
 def register():
