@@ -209,6 +209,21 @@ class StoredUpload:
     size: int
 
 
+class StoredFileColumns:
+    """The columns of a row that names a stored upload (a practice's attachment, a file in a message), as
+    `store_upload` fills them and `send_stored` reads them."""
+
+    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(120))
+    size: so.Mapped[int]
+
+    def export_entry(self, file: str) -> dict:
+        """How a member's data export lists the file (docs/export.md); `file` is its path in the ZIP."""
+        return {"id": self.id, "filename": self.filename, "content_type": self.content_type, "size": self.size,
+                "file": file}
+
+
 def sniff_type(head: bytes, stream) -> str | None:
     """The upload kind its content proves, or None."""
     if head.startswith(b"%PDF-"):

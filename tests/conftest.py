@@ -147,6 +147,31 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _wait_for(server: subprocess.Popen, probe, errors, seconds: float, pause: float, failure: str) -> None:
+    """Until `probe()` stops raising `errors`: a server started for the test run is up. RuntimeError saying
+    `failure` if it exits first or takes longer than `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            probe()
+            return
+        except errors:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(failure) from None
+            time.sleep(pause)
+
+
+def _stop(server: subprocess.Popen, grace: float) -> None:
+    """Stop a server started in a session of its own, and whatever it started; killed after `grace` s."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """The address of a SeaweedFS server with an S3 API, started for this test run and stopped after it."""
@@ -176,24 +201,11 @@ def _seaweedfs(folder: Path):
         from cop.storage import S3Store, StorageError
 
         probe = S3Store(S3_BUCKET, endpoint=endpoint)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                probe.create_bucket()
-                break
-            except StorageError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS did not start: see {folder / 'weed.log'}") from None
-                time.sleep(0.25)
+        _wait_for(server, probe.create_bucket, StorageError, 60, 0.25,
+                  f"SeaweedFS did not start: see {folder / 'weed.log'}")
         yield endpoint
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=2)  # weed takes its time over a clean stop; the data is thrown away anyway
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server, grace=2)  # weed takes its time over a clean stop; the data is thrown away anyway
         for port in [*ports.values(), *grpc.values()]:  # the unix sockets weed leaves behind
             for path in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
                 path.unlink(missing_ok=True)
@@ -225,6 +237,10 @@ class ImapServer:
         port = self.imaps_port if scheme == "imaps" else self.imap_port
         return (f"{scheme}://{IMAP_USER}:{quote(password, safe='')}@{self.host}:{port}/{mailbox}"
                 + (f"?{query}" if query else ""))
+
+    def probe(self) -> None:
+        with self.connect():
+            pass
 
     @contextmanager
     def connect(self):
@@ -309,24 +325,10 @@ service imap-login {{
                                   stderr=subprocess.STDOUT, start_new_session=True)
     imap = ImapServer(imap_port, imaps_port, folder / "cert.pem")
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with imap.connect():
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Dovecot did not start: see {folder / 'dovecot.log'}") from None
-                time.sleep(0.1)
+        _wait_for(server, imap.probe, OSError, 20, 0.1, f"Dovecot did not start: see {folder / 'dovecot.log'}")
         yield imap
     finally:
-        if server.poll() is None:
-            server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server, grace=10)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from cop.extensions import UTCDateTime, db, utcnow
+from cop.storage import StoredFileColumns
 
 
 class Conversation(db.Model):
@@ -64,18 +65,14 @@ class Message(db.Model):
         back_populates="message", cascade="all, delete-orphan", order_by="MessageAttachment.id")
 
 
-class MessageAttachment(db.Model):
-    """A file sent with a message, kept under a generated name (cop/storage.py): the conversation's current
-    members download it, nobody else."""
+class MessageAttachment(StoredFileColumns, db.Model):
+    """A file sent with a message, kept under a generated name in the store (cop/storage.py): the
+    conversation's current members download it, nobody else."""
 
     __tablename__ = "message_attachments"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     message_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("messages.id", ondelete="CASCADE"), index=True)
-    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
-    stored_name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
-    content_type: so.Mapped[str] = so.mapped_column(sa.String(120))
-    size: so.Mapped[int]
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     message: so.Mapped[Message] = so.relationship(back_populates="attachments")

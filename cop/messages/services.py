@@ -323,8 +323,7 @@ def export_messages(user) -> tuple[list[dict], list[tuple[str, MessageAttachment
         attached = []
         for attachment in message.attachments:
             name = f"attachments/conversation-{message.conversation_id}/{attachment.id}-{attachment.filename}"
-            attached.append({"id": attachment.id, "filename": attachment.filename,
-                             "content_type": attachment.content_type, "size": attachment.size, "file": name})
+            attached.append(attachment.export_entry(name))
             files.append((name, attachment))
         items.append({"conversation_id": message.conversation_id, "subject": message.conversation.subject,
                       "written_at": message.created_at.isoformat(), "body": message.body, "attachments": attached})

@@ -164,9 +164,7 @@ def export_practices(user: User) -> tuple[dict, list[tuple[str, object]]]:
         attachments = []
         for attachment in practice.attachments:
             name = f"attachments/practice-{practice.id}/{attachment.id}-{attachment.filename}"
-            attachments.append({"id": attachment.id, "filename": attachment.filename,
-                                "content_type": attachment.content_type, "size": attachment.size,
-                                "file": name, "uploaded_at": _when(attachment.created_at)})
+            attachments.append({**attachment.export_entry(name), "uploaded_at": _when(attachment.created_at)})
             files.append((name, attachment))
         items.append({
             "id": practice.id, "title": practice.title, "summary": practice.summary, "body": practice.body,
@@ -185,8 +183,7 @@ def export_practices(user: User) -> tuple[dict, list[tuple[str, object]]]:
     for attachment in db.session.scalars(sa.select(Attachment).join(Attachment.practice).where(
             Attachment.uploaded_by_id == user.id, Practice.author_id != user.id).order_by(Attachment.id)):
         name = f"attachments/practice-{attachment.practice_id}/{attachment.id}-{attachment.filename}"
-        elsewhere.append({"id": attachment.id, "practice_id": attachment.practice_id, "filename": attachment.filename,
-                          "content_type": attachment.content_type, "size": attachment.size, "file": name,
+        elsewhere.append({**attachment.export_entry(name), "practice_id": attachment.practice_id,
                           "uploaded_at": _when(attachment.created_at)})
         files.append((name, attachment))
     document = _document("practices", items)
