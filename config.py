@@ -79,6 +79,9 @@ class Config:
     # Reply by e-mail: notification e-mails about thread replies and private messages carry a Reply-To at
     # this domain (its mail server pipes messages to `flask mail receive`). Unset: no Reply-To, web only.
     COP_REPLY_DOMAIN = os.environ.get("COP_REPLY_DOMAIN") or None
+    # Or the reply domain's mail lands in a mailbox that `flask mail poll` reads over IMAP:
+    # imaps://user:password@host/INBOX (see cop/inbound/mailbox.py). Holds a password: never logged.
+    COP_INBOUND_IMAP_URL = os.environ.get("COP_INBOUND_IMAP_URL") or None
 
     # Flask-Limiter: memory per process by default; point at Redis so limits hold across workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

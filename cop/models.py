@@ -14,8 +14,9 @@ from cop.events.models import Event, FeedbackAnswer, FeedbackQuestion, FeedbackR
 from cop.programs.models import (Facet, PeerQuestion, PrivateField, Program, ProgramFacet,  # noqa: F401
                                  ProgramPartner)
 from cop.cache.models import ContentVersion  # noqa: F401
-from cop.messages.models import (Conversation, ConversationMember, Message, MessageBlock,  # noqa: F401
-                                 MessageReport)
+from cop.messages.models import (Conversation, ConversationMember, Message, MessageAttachment,  # noqa: F401
+                                 MessageBlock, MessageReport)
+from cop.inbound.models import InboundMessage  # noqa: F401
 from cop.privacy.models import DataExport  # noqa: F401
 from cop.sso.models import ExternalIdentity, IdentityProvider  # noqa: F401
 from cop.dashboard.models import MemberVisit  # noqa: F401

@@ -13,14 +13,18 @@ Files are written before the database row that names them is committed; a remova
 
 import logging
 import os
+import re
+import secrets
 import uuid
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import click
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
@@ -177,6 +181,121 @@ def put_in_transaction(name: str, stream) -> None:
     db.session.info.setdefault("storage_writes", []).append((target, name))
 
 
+# Uploads (practice attachments, files in private messages): the type is decided by the bytes, never by
+# the name or the browser's claim, and the file is kept under a generated name.
+
+UPLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+UPLOAD_KINDS = "PDF, Word, Excel, PowerPoint, PNG or JPG"
+_OFFICE_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+class UploadError(ValueError):
+    """An upload was refused; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """What a row that names a stored upload records."""
+    filename: str
+    stored_name: str
+    content_type: str
+    size: int
+
+
+class StoredFileColumns:
+    """The columns of a row that names a stored upload (a practice's attachment, a file in a message), as
+    `store_upload` fills them and `send_stored` reads them."""
+
+    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(120))
+    size: so.Mapped[int]
+
+    def export_entry(self, file: str) -> dict:
+        """How a member's data export lists the file (docs/export.md); `file` is its path in the ZIP."""
+        return {"id": self.id, "filename": self.filename, "content_type": self.content_type, "size": self.size,
+                "file": file}
+
+
+def sniff_type(head: bytes, stream) -> str | None:
+    """The upload kind its content proves, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            stream.seek(0)
+            with zipfile.ZipFile(stream) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        for kind, marker in _OFFICE_MARKERS.items():
+            if any(name.startswith(marker) for name in names):
+                return kind
+    return None
+
+
+def _clean_filename(name: str, kind: str) -> str:
+    stem = Path(name or "document").stem
+    stem = re.sub(r"[^\w .()-]+", "", stem, flags=re.UNICODE).strip(" .") or "document"
+    return f"{stem[:120]}.{kind}"
+
+
+def store_upload(stream, filename: str) -> StoredUpload:
+    """Check an upload's size (COP_ATTACHMENT_MAX_BYTES) and content, then store it in the current
+    transaction (removed again if it rolls back). UploadError says why one is refused."""
+    limit = current_app.config["COP_ATTACHMENT_MAX_BYTES"]
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise UploadError("The file is empty.")
+    if size > limit:
+        raise UploadError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+    kind = sniff_type(stream.read(8), stream)
+    if kind is None:
+        raise UploadError("Only PDF, Word, Excel, PowerPoint, PNG and JPG files can be attached, "
+                          "and the file's contents must match.")
+    stored_name = f"{secrets.token_hex(16)}.{kind}"
+    stream.seek(0)
+    try:
+        put_in_transaction(stored_name, stream)
+    except StorageError as error:
+        raise UploadError("The file could not be stored just now; please try again in a minute.") from error
+    return StoredUpload(filename=_clean_filename(filename, kind), stored_name=stored_name,
+                        content_type=UPLOAD_TYPES[kind], size=size)
+
+
+def send_stored(upload) -> Response:
+    """A download of a stored upload (any row with filename, stored_name, content_type and size), streamed
+    from the store in chunks; 404 when its file is gone, 503 when the store does not answer. The caller
+    has decided that the viewer may have it."""
+    try:
+        stream = store().open(upload.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    except StorageError:
+        current_app.logger.warning("The file store did not answer for %s", upload.stored_name)
+        abort(503)
+    response = send_file(stream, mimetype=upload.content_type, as_attachment=True, download_name=upload.filename,
+                         max_age=0, conditional=False, etag=False)
+    response.content_length = upload.size
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @sa.event.listens_for(so.Session, "after_commit")
 def _removed_on_commit(session):
     session.info.pop("storage_writes", None)
@@ -215,8 +334,9 @@ def init_app(app):
     @click.option("--from", "folder", type=click.Path(file_okay=False), default=None,
                   help="The folder to copy from (COP_UPLOAD_DIR by default).")
     def copy_local(folder):
-        """Copy the files attachments name from a local folder into the configured store (safe to run again)."""
+        """Copy the files attachments (of practices and messages) name from a local folder into the configured store (safe to run again)."""
         from cop.extensions import db
+        from cop.messages.models import MessageAttachment
         from cop.practices.models import Attachment
 
         source = LocalStore(folder or app.config["COP_UPLOAD_DIR"])
@@ -224,6 +344,7 @@ def init_app(app):
         if isinstance(target, LocalStore) and target.folder.resolve() == source.folder.resolve():
             raise click.ClickException("COP_STORAGE_URL names the same folder: set it to the store to copy into.")
         names = db.session.scalars(sa.select(Attachment.stored_name).order_by(Attachment.id)).all()
+        names += db.session.scalars(sa.select(MessageAttachment.stored_name).order_by(MessageAttachment.id)).all()
         copied = present = missing = 0
         with click.progressbar(names, label=f"Copying into {target.describe()}", show_pos=True) as bar:
             for name in bar:

@@ -147,6 +147,31 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _wait_for(server: subprocess.Popen, probe, errors, seconds: float, pause: float, failure: str) -> None:
+    """Until `probe()` stops raising `errors`: a server started for the test run is up. RuntimeError saying
+    `failure` if it exits first or takes longer than `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            probe()
+            return
+        except errors:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(failure) from None
+            time.sleep(pause)
+
+
+def _stop(server: subprocess.Popen, grace: float) -> None:
+    """Stop a server started in a session of its own, and whatever it started; killed after `grace` s."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """The address of a SeaweedFS server with an S3 API, started for this test run and stopped after it."""
@@ -176,24 +201,11 @@ def _seaweedfs(folder: Path):
         from cop.storage import S3Store, StorageError
 
         probe = S3Store(S3_BUCKET, endpoint=endpoint)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                probe.create_bucket()
-                break
-            except StorageError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS did not start: see {folder / 'weed.log'}") from None
-                time.sleep(0.25)
+        _wait_for(server, probe.create_bucket, StorageError, 60, 0.25,
+                  f"SeaweedFS did not start: see {folder / 'weed.log'}")
         yield endpoint
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=2)  # weed takes its time over a clean stop; the data is thrown away anyway
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server, grace=2)  # weed takes its time over a clean stop; the data is thrown away anyway
         for port in [*ports.values(), *grpc.values()]:  # the unix sockets weed leaves behind
             for path in Path("/tmp").glob(f"seaweedfs-*-{port}.sock"):
                 path.unlink(missing_ok=True)
@@ -204,6 +216,128 @@ def s3_url(s3_endpoint):
     """COP_STORAGE_URL for an empty place of this test's own: a fresh prefix in the test bucket (a bucket
     each would make SeaweedFS set aside volumes for each)."""
     return f"s3://{S3_BUCKET}/{uuid.uuid4().hex[:12]}?endpoint={s3_endpoint}"
+
+
+# A real IMAP server: Debian's Dovecot (apt-get install dovecot-imapd), one throwaway instance per test run.
+
+DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
+IMAP_USER, IMAP_PASSWORD = "replies", "Reply-box p@ss/1%"  # a password that needs percent-encoding in a URL
+
+
+class ImapServer:
+    """Where the test Dovecot listens: plain IMAP with STARTTLS offered, and IMAPS, on 127.0.0.1, with a
+    certificate of its own (`cafile`) for 127.0.0.1 and localhost."""
+
+    def __init__(self, imap_port: int, imaps_port: int, cafile: Path):
+        self.host, self.imap_port, self.imaps_port, self.cafile = "127.0.0.1", imap_port, imaps_port, cafile
+
+    def url(self, mailbox: str, scheme: str = "imap", query: str = "tls=off", password: str = IMAP_PASSWORD) -> str:
+        from urllib.parse import quote
+
+        port = self.imaps_port if scheme == "imaps" else self.imap_port
+        return (f"{scheme}://{IMAP_USER}:{quote(password, safe='')}@{self.host}:{port}/{mailbox}"
+                + (f"?{query}" if query else ""))
+
+    def probe(self) -> None:
+        with self.connect():
+            pass
+
+    @contextmanager
+    def connect(self):
+        import imaplib
+
+        client = imaplib.IMAP4(self.host, self.imap_port, timeout=10)
+        client.login(IMAP_USER, IMAP_PASSWORD)
+        try:
+            yield client
+        finally:
+            client.logout()
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """A Dovecot of our own: its own configuration, folders, users file and certificate in a temporary
+    folder, plain-text sign-in allowed (it listens on 127.0.0.1 only), stopped at the end of the run."""
+    if not os.path.exists(DOVECOT):
+        pytest.skip("IMAP tests need Dovecot (apt-get install dovecot-imapd)")
+    with tempfile.TemporaryDirectory(prefix="cop-dovecot-") as name:
+        yield from _dovecot(Path(name))
+
+
+def _dovecot(folder: Path):
+    import grp
+    import pwd
+
+    folder.chmod(0o755)  # Dovecot's own users reach the certificate and the mail from their processes
+    for sub in ("run", "state", "mail"):
+        (folder / sub).mkdir()
+    if os.geteuid() == 0:
+        internal, login = "dovecot", "dovenull"
+        mail_user = pwd.getpwnam("dovecot")
+        os.chown(folder / "mail", mail_user.pw_uid, mail_user.pw_gid)
+    else:
+        internal = login = pwd.getpwuid(os.getuid()).pw_name
+        mail_user = pwd.getpwuid(os.getuid())
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+                   check=True, capture_output=True)
+    (folder / "key.pem").chmod(0o644)
+    (folder / "users").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}::::::\n")
+    imap_port, imaps_port = free_port(), free_port()
+    (folder / "dovecot.conf").write_text(f"""
+protocols = imap
+listen = 127.0.0.1
+base_dir = {folder}/run
+state_dir = {folder}/state
+log_path = {folder}/dovecot.log
+ssl = yes
+ssl_cert = <{folder}/cert.pem
+ssl_key = <{folder}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = {internal}
+default_internal_group = {grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name}
+default_login_user = {login}
+first_valid_uid = {mail_user.pw_uid}
+mail_location = maildir:{folder}/mail/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {folder}/users
+}}
+userdb {{
+  driver = static
+  args = uid={mail_user.pw_uid} gid={mail_user.pw_gid} home={folder}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {imap_port}
+  }}
+  inet_listener imaps {{
+    address = 127.0.0.1
+    port = {imaps_port}
+  }}
+{"" if os.geteuid() == 0 else "  chroot =" + chr(10)}}}
+""")
+    with (folder / "dovecot.out").open("wb") as out:
+        server = subprocess.Popen([DOVECOT, "-F", "-c", str(folder / "dovecot.conf")], stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    imap = ImapServer(imap_port, imaps_port, folder / "cert.pem")
+    try:
+        _wait_for(server, imap.probe, OSError, 20, 0.1, f"Dovecot did not start: see {folder / 'dovecot.log'}")
+        yield imap
+    finally:
+        _stop(server, grace=10)
+
+
+@pytest.fixture
+def imap_folder(imap_server):
+    """A mailbox folder of this test's own on the test Dovecot: (server, folder name)."""
+    name = f"cop-{uuid.uuid4().hex[:10]}"
+    with imap_server.connect() as client:
+        assert client.create(name)[0] == "OK"
+    return imap_server, name
 
 
 @pytest.fixture

@@ -152,7 +152,8 @@ def build_world(app, folder: Path) -> World:
         notification = notices.notify(member, "mention", "Someone mentioned you.", "/discussions/")
         # A private conversation between the member and a member of another company, one message reported.
         conversation = messaging.start_conversation(member, [other_member], "Your budget", "May I see it?")
-        answer = messaging.add_message(conversation, other_member, "Here it is.")
+        answer = messaging.add_message(conversation, other_member, "Here it is.",
+                                       [(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "budget.pdf")])
         message_report = messaging.report(answer, member, "Testing")
         api_token, _ = api_tokens.issue_token(member, name="HR sync", scope=TokenScope.write, days=30)
         _, invitation_token = accounts.create_invitation(email="newcomer@example.org", organization=company,
@@ -164,7 +165,8 @@ def build_world(app, folder: Path) -> World:
             category_slug=category.slug, practice_id=practice.id, attachment_id=attachment.id,
             thread_id=thread.id, reply_id=reply.id, event_id=event.id, feedback_event_id=session.id,
             series_id=series.id, series_event_id=series.events[0].id,
-            rsvp_id=rsvp.id, program_id=program.id, token_id=api_token.id, conversation_id=conversation.id, message_id=answer.id,
+            rsvp_id=rsvp.id, program_id=program.id, token_id=api_token.id, conversation_id=conversation.id,
+            message_id=answer.id, file_id=answer.attachments[0].id,
             report_id=message_report.id, table="activity",
             notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,

@@ -55,7 +55,9 @@ def _main_paths() -> list[str]:
             # and more of what a member opens from those
             "/events/past", "/events/mine", "/practices/topics/", "/practices/topics/staffing", "/practices/mine",
             "/practices/saved", "/competencies/", f"/members/{member_id}", f"/discussions/{thread_id}/reply",
-            "/discussions/new", "/practices/new", "/messages/", f"/messages/new?to={member_id}", "/privacy/export",
+            "/discussions/new", "/practices/new", "/messages/", f"/messages/new?to={member_id}",
+            f"/messages/new?to={member_id}&about=practice-{practice_id}",
+            "/programs/ask?" + "&".join(f"ids={i}" for i in program_ids), "/privacy/export",
             "/privacy/delete", "/api/tokens", "/api/"]
 
 

@@ -9,6 +9,7 @@ import feedparser
 import pytest
 import sqlalchemy as sa
 
+from cop import storage
 from cop.auth.models import Role
 from cop.extensions import db, utcnow
 from cop.practices import services
@@ -320,12 +321,12 @@ def test_office_documents_are_recognised(app, ctx):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
     buffer.seek(0)
-    assert services.sniff_type(buffer.read(8), buffer) == "xlsx"
+    assert storage.sniff_type(buffer.read(8), buffer) == "xlsx"
     plain_zip = io.BytesIO()
     with zipfile.ZipFile(plain_zip, "w") as archive:
         archive.writestr("evil.js", "alert(1)")
     plain_zip.seek(0)
-    assert services.sniff_type(plain_zip.read(8), plain_zip) is None
+    assert storage.sniff_type(plain_zip.read(8), plain_zip) is None
 
 
 # Feeds

@@ -23,6 +23,7 @@ from cop.events.models import Event, EventKind, Intent, Rsvp, RsvpStatus
 from cop.extensions import db, utcnow
 from cop.mail import flush_outbox
 from cop.messages import services as messaging
+from cop.messages.models import Message, MessageAttachment
 from cop.orgs.models import Organization
 from cop.practices import services as library
 from cop.practices.models import Practice, Topic
@@ -90,8 +91,10 @@ def world(app, make_org, make_user, facilitator):
         events.rsvp(db.session.get(Event, event.id), db.session.get(User, other.id))
         db.session.commit()
         conversation = messaging.start_conversation(db.session.get(User, person.id), [db.session.get(User, other.id)],
-                                                    "Your budget sheet", "Could I see your budget sheet?")
-        messaging.add_message(conversation, db.session.get(User, other.id), "Oscar's private answer, attached.")
+                                                    "Your budget sheet", "Could I see your budget sheet?",
+                                                    [(io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "our-sheet-template.pdf")])
+        messaging.add_message(conversation, db.session.get(User, other.id), "Oscar's private answer, attached.",
+                              [(io.BytesIO(b"%PDF-1.4\n% Oscar\n%%EOF\n"), "oscars-budget.pdf")])
         db.session.commit()
         flush_outbox()
         ids = dict(conversation=conversation.id, person=person.id, colleague=colleague.id, manager=manager.id, other=other.id,
@@ -499,6 +502,10 @@ def test_an_export_holds_everything_the_member_made_and_nothing_of_others(app, c
     assert any("Oscar Outsider" in n["text"] for n in documents["notifications.json"]["items"])
     assert [(m["subject"], m["body"]) for m in documents["messages.json"]["items"]] == [
         ("Your budget sheet", "Could I see your budget sheet?")]
+    [sent] = documents["messages.json"]["items"][0]["attachments"]
+    assert sent["filename"] == "our-sheet-template.pdf" and sent["content_type"] == "application/pdf"
+    assert zipfile.ZipFile(io.BytesIO(response.data)).read(sent["file"]) == b"%PDF-1.4\n%%EOF\n"
+    assert not any("oscars-budget" in name for name in names)
     everything = json.dumps(documents)
     for others in ("Outsider opinion on cost", "The business unit pays", "Do you pay mentors",
                    "oscar", "Colette", "private answer"):
@@ -609,6 +616,28 @@ def test_removed_practices_lose_their_files_only_when_the_removal_commits(app, w
         library.remove_practices_of(db.session.get(User, world["person"]), keep_published=False)
         db.session.commit()
         assert not storage.store().exists(stored)
+
+
+def _message_files(app) -> dict[str, str]:
+    """Every file sent in a message, filename -> stored name, as the database knows them."""
+    with app.app_context():
+        return dict(db.session.execute(sa.select(MessageAttachment.filename, MessageAttachment.stored_name)).all())
+
+
+@pytest.mark.parametrize("keep", ["keep", "remove"])
+def test_deleting_an_account_removes_the_files_it_sent_in_messages(app, client, login, world, keep):
+    files = _message_files(app)
+    with app.app_context():
+        assert all(storage.store().exists(name) for name in files.values())
+    response = delete_own_account(client, login, world["person"], keep=keep)
+    assert response.status_code == 302
+    assert _message_files(app) == {"oscars-budget.pdf": files["oscars-budget.pdf"]}
+    with app.app_context():
+        assert not storage.store().exists(files["our-sheet-template.pdf"])
+        assert storage.store().exists(files["oscars-budget.pdf"])
+        remaining = db.session.scalars(sa.select(Message.body).order_by(Message.id)).all()
+    kept = ["Could I see your budget sheet?"] if keep == "keep" else []
+    assert remaining == kept + ["Oscar's private answer, attached."]
 
 
 def test_asking_for_exports_is_rate_limited_per_member(app, client, login, world, runner):

@@ -615,3 +615,66 @@ def test_demo_profiles_cover_every_member_company_and_load_once(app):
         everything = _aggregates(services.find_programs(services.PeerFilter(), member), member)
         assert not any(a.withheld for a in everything.values())
         assert len({b.label for b in everything["budget_owner"].bars if b.count}) >= 4
+
+
+def test_ask_privately_writes_to_one_person_at_each_organization_past_blocks(app, make_org, make_program, make_user,
+                                                                            login):
+    from cop.messages import services as messages
+    from cop.messages.models import Conversation, Message
+
+    asker = make_user(name="Asha Asker")
+    orgs = {key: make_org(f"Maker {key}") for key in "ABCD"}
+    programs = {key: make_program(org=org, name=f"{key} apprenticeship") for key, org in orgs.items()}
+    second_manager = {key: make_user(name=f"Second {key}", org=orgs[key], role=Role.manager) for key in "AB"}
+    with app.app_context():
+        editors = {key: db.session.get(User, db.session.get(Program, p.id).updated_by_id) for key, p in programs.items()}
+        me = db.session.get(User, asker.id)
+        messages.block(editors["B"], me)  # B's editor blocked the asker: B's other manager is asked
+        editors["C"].status = MemberStatus.suspended  # C has nobody else to ask
+        messages.block(me, editors["D"])  # the asker blocked D's only manager
+        db.session.commit()
+        expected = [editors["A"].id, second_manager["B"].id]
+        names = {key: user.name for key, user in editors.items()}
+    client = client_for(app, login, asker)
+    url = "/programs/ask?" + "&".join(f"ids={p.id}" for p in programs.values())
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert "A private message would go to" in page
+    assert names["A"] in page and "Second B" in page and "Nobody at Maker C, Maker D can take one." in page
+    response = client.post_form(url, {"send_as": "message", "title": "Who pays the first year?", "category": "",
+                                      "body": "We start with two apprentices."}, page=url)
+    assert response.status_code == 302, html.unescape(response.get_data(as_text=True))[:3000]
+    assert "/messages/" in response.headers["Location"]
+    flashed = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert f"Your question is sent privately to {names['A']}, Second B. Nobody at Maker C, Maker D could take it." \
+        in flashed
+    with app.app_context():
+        conversation = db.session.scalar(sa.select(Conversation))
+        assert conversation.subject == "Who pays the first year?"
+        assert [m.user_id for m in conversation.members] == [asker.id] + expected
+        [message] = db.session.scalars(sa.select(Message)).all()
+        assert "A apprenticeship" in message.body and "B apprenticeship" in message.body
+        assert "C apprenticeship" not in message.body and "D apprenticeship" not in message.body
+        assert db.session.scalar(sa.select(sa.func.count(PeerQuestion.id))) == 0  # nothing public
+
+
+def test_ask_privately_reaches_at_most_nine_people(app, make_org, make_program, make_user, login):
+    from cop.messages.models import Conversation
+
+    asker = make_user(name="Asha Asker")
+    programs = [make_program(org=make_org(f"Maker {n}"), name=f"Program {n}") for n in range(10)]
+    client = client_for(app, login, asker)
+    url = "/programs/ask?" + "&".join(f"ids={p.id}" for p in programs)
+    response = client.post_form(url, {"send_as": "message", "title": "Ten at once?", "body": "Hello all."}, page=url)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert ("A private message reaches at most 9 people, one at each organization, and this question would go "
+            "to 10. Narrow the filters, or send it as a public thread.") in page
+    assert "Hello all." in page
+    public = client.post_form(url, {"send_as": "thread", "title": "Ten at once?", "body": "Hello all."}, page=url)
+    assert public.status_code == 200 and "Choose a category." in html.unescape(public.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Conversation.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(PeerQuestion.id))) == 0
+    sent = client.post_form(url, {"send_as": "thread", "title": "Ten at once?", "category": "staffing",
+                                  "body": "Hello all."}, page=url)
+    assert sent.status_code == 302 and "/discussions/" in sent.headers["Location"]

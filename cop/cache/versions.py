@@ -16,12 +16,12 @@ CHANGED = "cop_content_changed"
 NEUTRAL = CACHE_NEUTRAL
 
 # Tables whose writes never change a cached fragment: bookkeeping, mail, per-member state that pages fill
-# in per request (notification and message counts, read marks), and private messages, which no cached
-# page shows.
+# in per request (notification and message counts, read marks), private messages and their files, which no
+# cached page shows, and the record of e-mails taken in.
 IGNORED_TABLES = frozenset({
     "content_version", "search_changes", "search_indexes", "outbox_messages", "notifications",
     "notification_settings", "thread_reads", "alembic_version", "conversations", "conversation_members", "messages",
-    "message_blocks", "message_reports", "api_tokens",
+    "message_blocks", "message_reports", "message_attachments", "inbound_messages", "api_tokens",
 })
 
 _BUMP = sa.text("UPDATE content_version SET value = value + 1 WHERE id = 1")

@@ -1,11 +1,13 @@
 """Demo private conversations, read from cop/demo/data/messages.yaml and written through the messages
 services (in-app notices only: the demo sends no mail for the past)."""
 
+import io
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from cop.demo import read_data
+from cop.demo.library import _demo_pdf
 from cop.extensions import db, utcnow
 
 CONVERSATIONS = read_data("messages")["conversations"]
@@ -26,9 +28,9 @@ def seed_messages() -> dict[str, int]:
         first, *rest = spec["messages"]
         with without_email():
             conversation = services.start_conversation(people[spec["by"]], [people[e] for e in spec["with"]],
-                                                       spec["subject"], first["body"])
+                                                       spec["subject"], first["body"], _files(first))
             for message in rest:
-                services.add_message(conversation, people[message["by"]], message["body"])
+                services.add_message(conversation, people[message["by"]], message["body"], _files(message))
         db.session.flush()
         for message, spec_message in zip(conversation.messages, spec["messages"]):
             message.created_at = utcnow() - timedelta(days=spec_message["days_ago"])
@@ -42,3 +44,8 @@ def seed_messages() -> dict[str, int]:
         created["private messages"] += len(spec["messages"])
     db.session.flush()
     return created
+
+
+def _files(message: dict) -> list[tuple]:
+    name = message.get("attachment")
+    return [(io.BytesIO(_demo_pdf(name.removesuffix(".pdf"))), name)] if name else []

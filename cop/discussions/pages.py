@@ -114,6 +114,14 @@ def thread_state(thread_id: int, user) -> ThreadState | None:
                        unread_notifications=bool(noticed), marked=marked)
 
 
+def thread_viewer_state(user) -> tuple:
+    """What later features add to a thread page for this member (`THREAD_VIEWER_STATE`), as (name, value)
+    pairs for the page's key and its templates."""
+    from cop.discussions import THREAD_VIEWER_STATE
+
+    return tuple((name, read(user)) for name, read in THREAD_VIEWER_STATE)
+
+
 _NEW_BADGE = '<span class="badge-new">New</span>'
 # What a placeholder of the thread page says unless this member's state says otherwise.
 _THREAD_DEFAULTS = {"pressed": "false", "new": ""}

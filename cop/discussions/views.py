@@ -179,22 +179,25 @@ def detail(thread_id):
             services.mark_thread_read(db.session.get(Thread, thread_id), current_user)
         if state.unread_notifications:
             notifications.mark_read_where(current_user, services.thread_notifications_by_id(thread_id))
-    title, main = fragments.cached_titled(_thread_key(state), lambda: _render_thread(thread_id, state.following))
+    extras = pages.thread_viewer_state(current_user)
+    title, main = fragments.cached_titled(_thread_key(state, extras),
+                                          lambda: _render_thread(thread_id, state.following, dict(extras)))
     html = fragments.page(title, pages.personalize_thread(main, current_user, state))
     if marking:
         db.session.commit()
     return html
 
 
-def _thread_key(state: pages.ThreadState) -> tuple:
+def _thread_key(state: pages.ThreadState, extras: tuple) -> tuple:
     """A thread page, for a viewer already allowed to see it: the same for every member of a role (the
-    moderation controls, replying to a locked thread) in a time zone, page and follow state; their own
-    controls, helpful marks and "New" badges are filled in per member."""
+    moderation controls, replying to a locked thread) in a time zone, page and follow state, and what later
+    features add per member (`extras`, see THREAD_VIEWER_STATE); their own controls, helpful marks and "New"
+    badges are filled in per member."""
     return ("thread", state.id, fragments.query_args(), viewer_zone_name(), current_user.is_facilitator,
-            state.following)
+            state.following, extras)
 
 
-def _render_thread(thread_id: int, following: bool) -> tuple[str, str]:
+def _render_thread(thread_id: int, following: bool, viewer_state: dict) -> tuple[str, str]:
     thread = db.session.scalar(_thread_query(thread_id))
     page = db.paginate(
         services.thread_replies_for(thread, current_user).options(
@@ -208,7 +211,8 @@ def _render_thread(thread_id: int, following: bool) -> tuple[str, str]:
                                                           Reply.hidden_at.is_(None), Reply.deleted_at.is_(None))
                                    .options(so.joinedload(Reply.author)))
     return thread.title, render_template("discussions/_detail_main.html", thread=thread, page=page, answer=answer,
-                                         following=following, reply_form=ReplyForm(), button_form=EmptyForm())
+                                         following=following, reply_form=ReplyForm(), button_form=EmptyForm(),
+                                         viewer_state=viewer_state)
 
 
 @bp.get("/<int:thread_id>/replies/<int:reply_id>")

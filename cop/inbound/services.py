@@ -1,6 +1,9 @@
 """What happens to one inbound e-mail: checked (a genuine reply address, from its owner, written by a
-person), cut to what they wrote above the quoted text, and posted; or refused with one clear bounce."""
+person), cut to what they wrote above the quoted text, and posted; or refused with one clear bounce. Each
+e-mail is acted on once, however often it is delivered or polled (see `InboundMessage`)."""
 
+import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from email import policy
@@ -10,17 +13,20 @@ from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
 from email_reply_parser import EmailReplyParser
+from sqlalchemy.exc import IntegrityError
 
 from cop.auth.models import MemberStatus, User
 from cop.discussions import services as discussions
 from cop.discussions.models import Thread
-from cop.extensions import db
+from cop.extensions import db, utcnow
+from cop.inbound.models import InboundMessage
 from cop.links import external_url
-from cop.mail import send_mail
+from cop.mail import flush_outbox, send_mail
 from cop.messages import services as messages
 from cop.messages.models import Conversation
 from cop.replies import read_reply_address
 
+log = logging.getLogger(__name__)
 MAX_BYTES = 2 * 2**20  # an answer, not an archive: larger messages are refused unread
 ADDRESS_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 # Where a quoted message begins in the clients that do not quote with ">" (Outlook and its kin).
@@ -32,16 +38,61 @@ _QUOTE_STARTS = re.compile(
 @dataclass
 class Outcome:
     posted: bool
-    reason: str  # what happened, for the operator's log and the bounce
+    reason: str  # what happened, for the operator's log and the bounce: "posted ...", "refused: ...", "ignored: ..."
+
+    @property
+    def kind(self) -> str:
+        return "posted" if self.posted else self.reason.split(":")[0]
+
+
+def take(raw: bytes) -> Outcome:
+    """One e-mail as the mail server's pipe (`flask mail receive`) or the IMAP poller (`flask mail poll`)
+    hands it over: taken in, then its bounce, if any, delivered. Anything unexpected is logged and rolled
+    back before it is raised again, so the poller leaves that e-mail for its next pass."""
+    try:
+        outcome = receive(raw)
+    except Exception:
+        db.session.rollback()
+        log.exception("Taking in an e-mail failed")
+        raise
+    flush_outbox()
+    return outcome
+
+
+def message_key(message: EmailMessage, raw: bytes) -> str:
+    """What makes an e-mail the same e-mail however often it arrives: its Message-ID with its sender (a
+    client's ID is unique to it), or, without one, its bytes."""
+    message_id = " ".join(str(message.get("Message-ID", "")).split())
+    if message_id:
+        basis = "id\0" + message_id + "\0" + parseaddr(str(message.get("From", "")))[1].strip().lower()
+        return hashlib.sha256(basis.encode("utf-8", "replace")).hexdigest()
+    return hashlib.sha256(b"raw\0" + raw).hexdigest()
+
+
+def _claim(key: str) -> bool:
+    """Record the e-mail as taken in, in the transaction that will post its answer or queue its bounce;
+    False when another delivery or poller has it already (PostgreSQL makes a second insert wait for the
+    first transaction, SQLite's writers queue, so the loser sees the committed row)."""
+    db.session.add(InboundMessage(key=key, received_at=utcnow()))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def receive(raw: bytes) -> Outcome:
-    """Post the answer in `raw` (an RFC 822 message) or say why not; refusals to a person get a bounce."""
+    """Post the answer in `raw` (an RFC 822 message) or say why not; refusals to a person get a bounce.
+    An e-mail taken in before is ignored."""
     if len(raw) > MAX_BYTES:
         return _refuse(None, "The message is too large to be an answer.")
     message = BytesParser(policy=policy.default).parsebytes(raw)
     if _is_automatic(message):
         return Outcome(False, "ignored: an automatic message (bounce or auto-reply)")
+    key = message_key(message, raw)
+    if not _claim(key):
+        return Outcome(False, "ignored: this e-mail was taken in before")
     sender = parseaddr(str(message.get("From", "")))[1].strip().lower()
     found = None
     for name in ADDRESS_HEADERS:
@@ -71,6 +122,8 @@ def receive(raw: bytes) -> Outcome:
             messages.add_message(conversation, user, text)
     except (discussions.DiscussionError, messages.MessageError) as error:
         db.session.rollback()
+        if not _claim(key):
+            return Outcome(False, "ignored: this e-mail was taken in before")
         return _refuse(message, str(error))
     db.session.commit()
     return Outcome(True, f"posted to {kind} {target_id} as member {user_id}")
@@ -143,12 +196,13 @@ def _html_as_text(html: str) -> str:
 
 
 def _refuse(message: EmailMessage | None, reason: str) -> Outcome:
-    """One bounce to the person who wrote (never to an automatic sender: no mail loops)."""
+    """One bounce to the person who wrote (never to an automatic sender: no mail loops), committed with
+    the record that the e-mail was taken in."""
     if message is not None:
         sender = parseaddr(str(message.get("From", "")))[1]
         if sender and "@" in sender:
             send_mail(sender, "Your answer was not posted", "reply_refused",
                       headers={"Auto-Submitted": "auto-replied"}, reason=reason,
                       original_subject=str(message.get("Subject", ""))[:200], site_url=external_url("home.index"))
-            db.session.commit()
+        db.session.commit()
     return Outcome(False, f"refused: {reason}")

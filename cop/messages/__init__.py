@@ -1,4 +1,4 @@
-"""Private messages: conversations of two to ten members, started from a profile, with unread counts in
+"""Private messages: conversations of two to ten members, started from a profile or a post, with unread counts in
 the header, notifications by each member's preferences, leaving, muting, blocking and reports to the
 facilitators. Nothing here is searched, put in a feed or kept in a shared page cache."""
 
@@ -9,14 +9,12 @@ bp = Blueprint("messages", __name__)
 
 def init_app(app):
     from cop.auth.viewer import VIEWER_EXTRAS
-    from cop.members import PROFILE_SECTIONS
     from cop.messages import sections
     from cop.messages.services import unread_column
 
     if ("unread_conversations", unread_column) not in VIEWER_EXTRAS:
         VIEWER_EXTRAS.append(("unread_conversations", unread_column))
-    if sections.message_person not in PROFILE_SECTIONS:
-        PROFILE_SECTIONS.append(sections.message_person)
+    sections.register()
 
 
 @bp.app_context_processor

@@ -1,4 +1,4 @@
-"""Conversations, who is in them, their messages, blocks and reports."""
+"""Conversations, who is in them, their messages and files, blocks and reports."""
 
 from datetime import datetime
 
@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from cop.extensions import UTCDateTime, db, utcnow
+from cop.storage import StoredFileColumns
 
 
 class Conversation(db.Model):
@@ -17,6 +18,9 @@ class Conversation(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_message_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_message_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    # The post it was started from ("Message the author"), as it was titled then; a path on the site.
+    about_title: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    about_path: so.Mapped[str | None] = so.mapped_column(sa.String(200))
 
     members: so.Mapped[list["ConversationMember"]] = so.relationship(
         back_populates="conversation", cascade="all, delete-orphan", order_by="ConversationMember.joined_at")
@@ -57,6 +61,21 @@ class Message(db.Model):
 
     conversation: so.Mapped[Conversation] = so.relationship(back_populates="messages")
     author: so.Mapped["User"] = so.relationship()  # noqa: F821
+    attachments: so.Mapped[list["MessageAttachment"]] = so.relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="MessageAttachment.id")
+
+
+class MessageAttachment(StoredFileColumns, db.Model):
+    """A file sent with a message, kept under a generated name in the store (cop/storage.py): the
+    conversation's current members download it, nobody else."""
+
+    __tablename__ = "message_attachments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    message_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    message: so.Mapped[Message] = so.relationship(back_populates="attachments")
 
 
 class MessageBlock(db.Model):
@@ -65,7 +84,8 @@ class MessageBlock(db.Model):
     __tablename__ = "message_blocks"
 
     blocker_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), primary_key=True)
-    blocked_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    # Indexed on its own too: "who blocked me" is asked as often as "whom did I block".
+    blocked_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), primary_key=True, index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 

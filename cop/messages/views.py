@@ -1,4 +1,5 @@
-"""Private message pages: the inbox, a conversation, writing, leaving, muting, blocking and reports.
+"""Private message pages: the inbox, a conversation and its files, writing, leaving, muting, blocking and
+reports.
 
 A conversation is found only through its members: anyone else gets 404, as for a page that isn't there."""
 
@@ -12,8 +13,9 @@ from cop.extensions import db, post_limit
 from cop.forms import EmptyForm, database_int
 from cop.messages import bp, services
 from cop.messages.forms import MessageForm, NewConversationForm, ReportForm
-from cop.messages.models import Conversation, ConversationMember, Message, MessageReport
+from cop.messages.models import Conversation, ConversationMember, Message, MessageAttachment, MessageReport
 from cop.messages.services import MessageError
+from cop.storage import send_stored
 
 
 def conversation_or_404(conversation_id: int) -> Conversation:
@@ -43,6 +45,11 @@ def new():
     ids = [i for i in (database_int(v) for v in request.args.getlist("to")) if i is not None]
     chosen = [person for person in (db.session.get(User, i) for i in ids[:services.MAX_PEOPLE]) if person]
     form = NewConversationForm()
+    if request.method == "GET":
+        form.about.data = request.args.get("about", "")[:40]
+    about = services.post_reference(form.about.data)
+    if about is not None and request.method == "GET" and not form.subject.data:
+        form.subject.data = f"About {about.label}"[:200]
     problem = ""
     if form.validate_on_submit():
         others, unknown = services.find_people(form.others.data or "")
@@ -51,7 +58,7 @@ def new():
         else:
             try:
                 conversation = services.start_conversation(current_user, chosen + others, form.subject.data,
-                                                           form.body.data)
+                                                           form.body.data, form.uploads(), about=about)
             except MessageError as error:
                 db.session.rollback()
                 problem = str(error)
@@ -61,22 +68,26 @@ def new():
                 return redirect(url_for("messages.conversation", conversation_id=conversation.id))
     elif request.method == "GET":
         problem = next((reason for person in chosen if (reason := services.refusal(current_user, person))), "")
-    return render_template("messages/new.html", form=form, chosen=chosen, problem=problem,
+    return render_template("messages/new.html", form=form, chosen=chosen, problem=problem, about=about,
                            maximum=services.MAX_PEOPLE)
 
 
-@bp.get("/<int:conversation_id>")
-def conversation(conversation_id):
-    found = conversation_or_404(conversation_id)
+def _conversation_page(found: Conversation, form: MessageForm, status: int = 200):
     me = services.member_of(found, current_user)
     messages = db.session.scalars(sa.select(Message).where(Message.conversation_id == found.id)
-                                  .options(so.joinedload(Message.author)).order_by(Message.id)).all()
+                                  .options(so.joinedload(Message.author), so.selectinload(Message.attachments))
+                                  .order_by(Message.id)).all()
     unread_after = me.last_read_at
     services.mark_read(found, current_user)
     db.session.commit()
     return render_template("messages/conversation.html", conversation=found, messages=messages, me=me,
-                           unread_after=unread_after, form=MessageForm(), report_form=ReportForm(),
-                           button_form=EmptyForm())
+                           unread_after=unread_after, form=form, report_form=ReportForm(),
+                           button_form=EmptyForm()), status
+
+
+@bp.get("/<int:conversation_id>")
+def conversation(conversation_id):
+    return _conversation_page(conversation_or_404(conversation_id), MessageForm())
 
 
 @bp.post("/<int:conversation_id>/reply")
@@ -86,16 +97,27 @@ def reply(conversation_id):
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            message = services.add_message(found, current_user, form.body.data)
+            message = services.add_message(found, current_user, form.body.data, form.uploads())
         except MessageError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            form.files.errors.append(str(error))
         else:
             db.session.commit()
             return redirect(url_for("messages.conversation", conversation_id=found.id) + f"#message-{message.id}")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors) or "Write a message first.", "error")
-    return redirect(url_for("messages.conversation", conversation_id=found.id))
+    # What they wrote stays in the form, with what was wrong (files are chosen again).
+    return _conversation_page(conversation_or_404(conversation_id), form, 400)
+
+
+@bp.get("/<int:conversation_id>/files/<int:file_id>")
+def attachment(conversation_id, file_id):
+    """A file sent in the conversation, for its current members only (anyone else: 404, as for the
+    conversation itself)."""
+    found = conversation_or_404(conversation_id)
+    sent = db.session.scalar(sa.select(MessageAttachment).join(Message, Message.id == MessageAttachment.message_id)
+                             .where(MessageAttachment.id == file_id, Message.conversation_id == found.id))
+    if sent is None:
+        abort(404)
+    return send_stored(sent)
 
 
 @bp.post("/<int:conversation_id>/leave")

@@ -10,6 +10,7 @@ import sqlalchemy.orm as so
 from cop.auth.models import Role
 from cop.competencies.models import Competency
 from cop.extensions import UTCDateTime, db, enum_column, utcnow
+from cop.storage import StoredFileColumns
 
 RESTORE_WINDOW = timedelta(days=30)
 
@@ -238,17 +239,13 @@ class Bookmark(db.Model):
     practice: so.Mapped[Practice] = so.relationship()
 
 
-class Attachment(db.Model):
-    """A toolkit document stored under the upload folder with a generated name."""
+class Attachment(StoredFileColumns, db.Model):
+    """A toolkit document, kept under a generated name in the store (cop/storage.py)."""
 
     __tablename__ = "attachments"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     practice_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("practices.id", ondelete="CASCADE"), index=True)
-    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
-    stored_name: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
-    content_type: so.Mapped[str] = so.mapped_column(sa.String(120))
-    size: so.Mapped[int]
     uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 

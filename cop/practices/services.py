@@ -4,14 +4,11 @@ feedback marks, and attachments checked by their content."""
 import difflib
 import html
 import re
-import secrets
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from markupsafe import Markup
 
 from cop import storage
@@ -345,70 +342,16 @@ def revision_diff(old: PracticeRevision, new: PracticeRevision, context: int = 2
     return out
 
 
-# Attachments: the type is decided by the bytes, never by the name or the browser's claim.
-
-ATTACHMENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-_OFFICE_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
-
-
-def sniff_type(head: bytes, stream) -> str | None:
-    """The attachment kind its content proves, or None."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            stream.seek(0)
-            with zipfile.ZipFile(stream) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return None
-        if "[Content_Types].xml" not in names:
-            return None
-        for kind, marker in _OFFICE_MARKERS.items():
-            if any(name.startswith(marker) for name in names):
-                return kind
-    return None
-
-
-def _clean_filename(name: str, kind: str) -> str:
-    stem = Path(name or "document").stem
-    stem = re.sub(r"[^\w .()-]+", "", stem, flags=re.UNICODE).strip(" .") or "document"
-    return f"{stem[:120]}.{kind}"
-
+# Attachments: checked and stored by cop/storage.py, as every upload is.
 
 def add_attachment(practice: Practice, stream, filename: str, by) -> Attachment:
     """Store an upload under a generated name after checking its bytes and size."""
-    limit = current_app.config["COP_ATTACHMENT_MAX_BYTES"]
-    stream.seek(0, 2)
-    size = stream.tell()
-    stream.seek(0)
-    if size == 0:
-        raise LibraryError("The file is empty.")
-    if size > limit:
-        raise LibraryError(f"The file is larger than {limit // (1024 * 1024)} MB.")
-    kind = sniff_type(stream.read(8), stream)
-    if kind is None:
-        raise LibraryError("Only PDF, Word, Excel, PowerPoint, PNG and JPG files can be attached, "
-                           "and the file's contents must match.")
-    stored_name = f"{secrets.token_hex(16)}.{kind}"
-    stream.seek(0)
     try:
-        storage.put_in_transaction(stored_name, stream)
-    except storage.StorageError as error:
-        raise LibraryError("The file could not be stored just now; please try again in a minute.") from error
-    attachment = Attachment(practice=practice, filename=_clean_filename(filename, kind), stored_name=stored_name,
-                            content_type=ATTACHMENT_TYPES[kind], size=size, uploaded_by_id=by.id)
+        upload = storage.store_upload(stream, filename)
+    except storage.UploadError as error:
+        raise LibraryError(str(error)) from error
+    attachment = Attachment(practice=practice, filename=upload.filename, stored_name=upload.stored_name,
+                            content_type=upload.content_type, size=upload.size, uploaded_by_id=by.id)
     db.session.add(attachment)
     return attachment
 
@@ -417,12 +360,6 @@ def remove_attachment(attachment: Attachment) -> None:
     """Delete the row; its file goes once the deletion is committed."""
     storage.remove_after_commit(attachment.stored_name)
     db.session.delete(attachment)
-
-
-def open_attachment(attachment: Attachment):
-    """A file object streaming the attachment's bytes; FileNotFoundError when the store has no such file,
-    storage.StorageError when the store does not answer."""
-    return storage.store().open(attachment.stored_name)
 
 
 # What members see, and how the library filters it.

@@ -2,8 +2,7 @@
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request, send_file,
-                   session, url_for)
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -20,7 +19,7 @@ from cop.orgs.models import Organization
 from cop.practices import DETAIL_SECTIONS, bp, pages, services, viewcounts
 from cop.practices.forms import AttachmentForm, LibraryFilterForm, PracticeForm, TopicForm
 from cop.practices.models import RESTORE_WINDOW, Attachment, Bookmark, Practice, PracticeRevision, Topic
-from cop.storage import StorageError
+from cop.storage import send_stored
 from cop.text import render_markdown, viewer_zone_name
 
 PER_PAGE = 20
@@ -336,19 +335,7 @@ def _attachment_or_404(practice_id: int, attachment_id: int, for_edit: bool = Fa
 @bp.get("/<int:practice_id>/attachments/<int:attachment_id>")
 def download_attachment(practice_id, attachment_id):
     _, attachment = _attachment_or_404(practice_id, attachment_id)
-    try:
-        stream = services.open_attachment(attachment)
-    except FileNotFoundError:
-        abort(404)
-    except StorageError:
-        current_app.logger.warning("The file store did not answer for attachment %s", attachment.id)
-        abort(503)
-    # Streamed from the store (a local file or an S3 object) in chunks, never read whole into memory.
-    response = send_file(stream, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0, conditional=False, etag=False)
-    response.content_length = attachment.size
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(attachment)
 
 
 @bp.post("/<int:practice_id>/attachments/<int:attachment_id>/delete")

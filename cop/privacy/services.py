@@ -20,6 +20,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
+from cop import storage
 from cop.api import services as api_tokens
 from cop.auth import services as accounts
 from cop.auth.models import MemberStatus, User, hash_token
@@ -193,9 +194,7 @@ def export_practices(user: User) -> tuple[dict, list[tuple[str, object]]]:
         attachments = []
         for attachment in practice.attachments:
             name = f"attachments/practice-{practice.id}/{attachment.id}-{attachment.filename}"
-            attachments.append({"id": attachment.id, "filename": attachment.filename,
-                                "content_type": attachment.content_type, "size": attachment.size,
-                                "file": name, "uploaded_at": _when(attachment.created_at)})
+            attachments.append({**attachment.export_entry(name), "uploaded_at": _when(attachment.created_at)})
             files.append((name, attachment))
         items.append({
             "id": practice.id, "title": practice.title, "summary": practice.summary, "body": practice.body,
@@ -214,8 +213,7 @@ def export_practices(user: User) -> tuple[dict, list[tuple[str, object]]]:
     for attachment in db.session.scalars(sa.select(Attachment).join(Attachment.practice).where(
             Attachment.uploaded_by_id == user.id, Practice.author_id != user.id).order_by(Attachment.id)):
         name = f"attachments/practice-{attachment.practice_id}/{attachment.id}-{attachment.filename}"
-        elsewhere.append({"id": attachment.id, "practice_id": attachment.practice_id, "filename": attachment.filename,
-                          "content_type": attachment.content_type, "size": attachment.size, "file": name,
+        elsewhere.append({**attachment.export_entry(name), "practice_id": attachment.practice_id,
                           "uploaded_at": _when(attachment.created_at)})
         files.append((name, attachment))
     document = _document("practices", items)
@@ -325,6 +323,7 @@ def export_notifications(user: User) -> dict:
 def export_documents(user: User) -> tuple[dict[str, dict], list[tuple[str, object]]]:
     """Every JSON file of an export (name -> content), and the attachments to add beside them."""
     practices, files = export_practices(user)
+    messages, message_files = messaging.export_messages(user)
     return {
         "profile.json": export_profile(user),
         "practices.json": practices,
@@ -334,8 +333,8 @@ def export_documents(user: User) -> tuple[dict[str, dict], list[tuple[str, objec
         "helpful_marks.json": export_helpful_marks(user),
         "saved_practices.json": export_saved_practices(user),
         "notifications.json": export_notifications(user),
-        "messages.json": _document("messages", messaging.export_messages(user)),
-    }, files
+        "messages.json": _document("messages", messages),
+    }, files + message_files
 
 
 class ExportError(ValueError):
@@ -378,7 +377,7 @@ def build_export(export: DataExport) -> str:
             archive.writestr(name, json.dumps(content, ensure_ascii=False, indent=2))
         for name, attachment in files:
             try:
-                with library.open_attachment(attachment) as source, archive.open(name, "w") as target:
+                with storage.store().open(attachment.stored_name) as source, archive.open(name, "w") as target:
                     shutil.copyfileobj(source, target)
             except FileNotFoundError:
                 continue  # a row whose file is gone: the JSON still lists it

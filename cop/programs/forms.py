@@ -1,11 +1,13 @@
 """Forms for program profiles, the peer filters and asking peers a question."""
 
 import sqlalchemy as sa
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (BooleanField, DecimalField, IntegerField, RadioField, SelectField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from cop.extensions import db
 from cop.forms import BaseForm, FilterForm
+from cop.messages.services import MAX_PEOPLE
 from cop.orgs.models import INDUSTRIES, SIZE_BANDS
 from cop.practices.forms import MultiCheckboxField
 from cop.programs.models import (BUDGET_OWNERS, FUNDING_SOURCES, MENTOR_SOURCES, PROGRAM_TYPES, SHARABLE_FIELDS,
@@ -136,10 +138,21 @@ class PeerFilterForm(FilterForm):
 
 
 class AskForm(BaseForm):
+    send_as = RadioField("Send it as", default="thread", choices=[
+        ("thread", "A public thread: every member can read and answer it, and the organizations are notified"),
+        ("message", "A private message to one person at each organization "
+                    f"(up to {MAX_PEOPLE - 1} organizations)")])
     title = StringField("Title", validators=[InputRequired(), Length(max=200)],
                         description="Your question in a line, e.g. “Who pays your apprentices' wages in year one?”")
-    category = SelectField("Category", validators=[InputRequired("Choose a category.")])
+    # Checked in validate_category and by the view: a private message needs none (and Optional would skip
+    # that check).
+    category = SelectField("Category", validate_choice=False,
+                           description="For a public thread: where it is listed in Discussions.")
     body = TextAreaField("Your question", validators=[InputRequired(), Length(max=20_000)],
                          description="Give the details that get good answers: your size, your stage, what you tried. "
                                      "Markdown works.")
     submit = SubmitField("Send the question")
+
+    def validate_category(self, field):
+        if self.send_as.data == "thread" and not field.data:
+            raise ValidationError("Choose a category.")

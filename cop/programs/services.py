@@ -647,6 +647,62 @@ def ask_peers(asker, programs: list[Program], *, title: str, body: str, category
     return question
 
 
+def private_recipients(asker, programs: list[Program]) -> tuple[list[User], list[Organization]]:
+    """Who a private question about `programs` goes to: one person at each of their organizations (the
+    asker's own left out), whoever keeps the matched program profile up to date (its last editor, while an
+    active member there), else the organization's managers; anyone the asker can't write to (a block either
+    way) is passed over for the next. Also the organizations where nobody could take it."""
+    from cop.auth.models import Role
+    from cop.messages.services import refusal
+
+    by_org: dict[int, list[Program]] = {}
+    for program in peer_audience(programs, asker):
+        by_org.setdefault(program.organization_id, []).append(program)
+    if not by_org:
+        return [], []
+    editors = {user.id: user for user in db.session.scalars(sa.select(User).where(
+        User.id.in_({p.updated_by_id for group in by_org.values() for p in group if p.updated_by_id})))}
+    managers: dict[int, list[User]] = {}
+    for user in db.session.scalars(sa.select(User).where(User.organization_id.in_(list(by_org)),
+                                                         User.role == Role.manager,
+                                                         User.status == MemberStatus.active).order_by(User.id)):
+        managers.setdefault(user.organization_id, []).append(user)
+    chosen, unreached = [], []
+    for org_id, group in by_org.items():
+        recent = sorted(group, key=lambda p: p.updated_at, reverse=True)
+        candidates = [editors[p.updated_by_id] for p in recent if p.updated_by_id in editors
+                      and editors[p.updated_by_id].organization_id == org_id] + managers.get(org_id, [])
+        person = next((c for c in candidates if not refusal(asker, c)), None)
+        if person is None:
+            unreached.append(group[0].organization)
+        else:
+            chosen.append(person)
+    return chosen, unreached
+
+
+def ask_peers_privately(asker, programs: list[Program], *, title: str, body: str, audience: str = ""):
+    """Start a private conversation with the people `private_recipients` names (2 to 10 people with the
+    asker), the question followed by the programs it is about. Returns the conversation and the
+    organizations nobody at which could take it."""
+    from cop.messages import services as messages
+
+    people, unreached = private_recipients(asker, programs)
+    if not people:
+        raise ProgramError("Nobody at these organizations can take a private message from you. "
+                           "Send it as a public thread instead.")
+    if len(people) + 1 > messages.MAX_PEOPLE:
+        raise ProgramError(f"A private message reaches at most {messages.MAX_PEOPLE - 1} people, one at each "
+                           f"organization, and this question would go to {len(people)}. Narrow the filters, or "
+                           "send it as a public thread.")
+    programs = [p for p in peer_audience(programs, asker) if p.organization_id in {u.organization_id for u in people}]
+    body = f"{body.rstrip()}\n\n{_addressed_note(programs, audience)}"
+    try:
+        conversation = messages.start_conversation(asker, people, title, body)
+    except messages.MessageError as error:
+        raise ProgramError(str(error)) from error
+    return conversation, unreached
+
+
 def questions_about(program: Program, viewer, limit: int = 5) -> list[PeerQuestion]:
     """Recent peer questions addressed to this program, whose threads the viewer may read in lists."""
     from cop.discussions.models import Thread

@@ -9,6 +9,7 @@ from cop.cache import fragments
 from cop.discussions import services as discussions
 from cop.extensions import db, post_limit, utcnow
 from cop.forms import EmptyForm
+from cop.messages.services import MAX_PEOPLE
 from cop.orgs.models import LISTED, Organization, OrgKind
 from cop.competencies.models import Competency
 from cop.practices.models import Practice, PracticeStatus
@@ -260,6 +261,42 @@ def compare_csv():
         "Cache-Control": "private, no-store"})
 
 
+def _ask_in_public(form: AskForm, programs, audience: str):
+    """A question thread in Discussions; None (with the form's errors) when refused."""
+    category = discussions.category_for(form.category.data)
+    try:
+        if category is None:
+            raise services.ProgramError("Choose one of the categories.")
+        question = services.ask_peers(current_user, programs, title=form.title.data, body=form.body.data,
+                                      category=category, audience=audience)
+    except (services.ProgramError, discussions.DiscussionError) as error:
+        db.session.rollback()
+        form.category.errors.append(str(error))
+        return None
+    db.session.commit()
+    count = question.organization_count
+    flash(f"Your question is posted and {count} {'organization has' if count == 1 else 'organizations have'} "
+          "been notified.", "success")
+    return redirect(url_for("discussions.detail", thread_id=question.thread_id))
+
+
+def _ask_privately(form: AskForm, programs, audience: str):
+    """A private conversation with one person at each organization; None (with the form's errors) when
+    refused."""
+    try:
+        conversation, unreached = services.ask_peers_privately(current_user, programs, title=form.title.data,
+                                                               body=form.body.data, audience=audience)
+    except services.ProgramError as error:
+        db.session.rollback()
+        form.send_as.errors.append(str(error))
+        return None
+    db.session.commit()
+    people = ", ".join(m.user.name for m in conversation.members if m.user_id != current_user.id)
+    missed = f" Nobody at {', '.join(org.name for org in unreached)} could take it." if unreached else ""
+    flash(f"Your question is sent privately to {people}.{missed}", "success")
+    return redirect(url_for("messages.conversation", conversation_id=conversation.id))
+
+
 @bp.route("/ask", methods=["GET", "POST"])
 @post_limit
 def ask():
@@ -281,20 +318,12 @@ def ask():
         topic = services.AGGREGATE_TOPICS.get(request.args.get("about", ""), "program-structure")
         form.category.data = topic if any(c.slug == topic for c in categories) else ""
     if form.validate_on_submit():
-        category = discussions.category_for(form.category.data)
-        try:
-            if category is None:
-                raise services.ProgramError("Choose one of the categories.")
-            question = services.ask_peers(current_user, programs, title=form.title.data, body=form.body.data,
-                                          category=category, audience=filters.describe() if filters else "")
-        except (services.ProgramError, discussions.DiscussionError) as error:
-            form.category.errors.append(str(error))
-        else:
-            db.session.commit()
-            count = question.organization_count
-            flash(f"Your question is posted and {count} {'organization has' if count == 1 else 'organizations have'} "
-                  "been notified.", "success")
-            return redirect(url_for("discussions.detail", thread_id=question.thread_id))
+        ask_as = _ask_privately if form.send_as.data == "message" else _ask_in_public
+        sent = ask_as(form, programs, filters.describe() if filters else "")
+        if sent is not None:
+            return sent
     organizations = list({p.organization_id: p.organization for p in audience}.values())
+    recipients, unreached = services.private_recipients(current_user, programs)
     return render_template("programs/ask.html", form=form, audience=audience, organizations=organizations,
-                           filters=filters, action=request.full_path.rstrip("?"))
+                           filters=filters, action=request.full_path.rstrip("?"), recipients=recipients,
+                           unreached=unreached, most=MAX_PEOPLE - 1)
