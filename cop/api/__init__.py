@@ -70,4 +70,5 @@ def _after(response):
     return access.note_use(response)
 
 
-from cop.api import discussions, events, notifications, practices, views  # noqa: E402,F401
+from cop.api import (directory, discussions, events, notifications, practices, programs, search,  # noqa: E402,F401
+                     views)
