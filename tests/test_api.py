@@ -291,7 +291,8 @@ def test_reads_answer_if_none_match_with_304_until_something_changes(app, world)
     first = client.get(url, headers=bearer(secret))
     tag = first.headers["ETag"]
     again = client.get(url, headers={**bearer(secret), "If-None-Match": tag})
-    assert again.status_code == 304 and again.data == b""
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+    assert "Authorization" in again.headers["Vary"]
     assert client.post(f"{url}/replies", headers=bearer(secret), json={"body": "More."}).status_code == 201
     changed = client.get(url, headers={**bearer(secret), "If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
