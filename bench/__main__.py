@@ -1,6 +1,7 @@
 """`python -m bench` (or `make bench`): build the library at scale, serve the app and a bare baseline under
 gunicorn, load each page with wrk, print the table and keep the run as JSON in bench/results/. With --mixed
-every page is measured read-only, without the page cache and while members write, side by side.
+every page is measured read-only, without the page cache and while members write, side by side. The
+API's practice list and a thread with its replies are read with the bench member's read-only API token.
 
 The discussion pages and search have their own entry points: `python -m bench.discussions` and
 `python -m bench.search`."""
@@ -14,11 +15,33 @@ from bench.writers import Targets
 
 FILTERED = "/practices/?topic=staffing&program_type=apprenticeship&sort=helpful&page=3"
 COMPARED = 4  # programs side by side on the comparison page (it takes 2 to 6)
+API_TARGET = 0.6  # issue 20: the practice list and a thread by API at 60% of the bare page's requests/s
 
 
-def pages_for(practice_id: int, build: dict) -> list[Page]:
+def api_read_token(url: str, email: str = data.BENCH_EMAIL) -> str:
+    """A read-only API token for the bench member, issued by the app's own rule (a new one each run; it
+    expires in a week)."""
+    import sqlalchemy as sa
+
+    from bench.profile import _profiled_app
+    from cop.api import services as tokens
+    from cop.api.models import TokenScope
+    from cop.auth.models import User
+    from cop.extensions import db
+
+    app = _profiled_app(url)
+    with app.app_context():
+        member = db.session.scalar(sa.select(User).where(User.email == email))
+        _, secret = tokens.issue_token(member, name="bench", scope=TokenScope.read, days=7)
+        db.session.commit()
+        db.engine.dispose()
+    return secret
+
+
+def pages_for(practice_id: int, build: dict, token: str = "") -> list[Page]:
     """The library pages the targets hold, and the rest of what members open most: home, the discussions,
-    an event, the month calendar, a program comparison and the search page."""
+    an event, the month calendar, a program comparison and the search page; with `token`, the API's
+    practice list and the thread page's thread and replies."""
     thread_id = (build.get("discussions") or {}).get("thread_page_thread_id")
     event_id = (build.get("events") or {}).get("event_page_event_id")
     compared = "&".join(f"ids={i}" for i in (build.get("program_ids") or [])[:COMPARED])
@@ -39,6 +62,13 @@ def pages_for(practice_id: int, build: dict) -> list[Page]:
     if compared:
         pages.append(Page(f"programs compared ({COMPARED})", f"/programs/compare?{compared}", "app"))
     pages.append(Page("search page, no query", "/search/", "app"))
+    if token:
+        api = dict(target=True, token=token, target_ratio=API_TARGET)
+        pages.append(Page("API practice list", "/api/v1/practices", "app", **api))
+        if thread_id:
+            pages.append(Page("API thread", f"/api/v1/threads/{thread_id}", "app", **api))
+            pages.append(Page("API thread's replies (50)", f"/api/v1/threads/{thread_id}/replies?limit=50", "app",
+                              **api))
     return pages
 
 
@@ -74,7 +104,7 @@ def main(practices, organizations, users, seed, database_url, rebuild, discussio
         return
 
     practice = data.pick_practice(url)
-    pages = pages_for(practice["id"], build)
+    pages = pages_for(practice["id"], build, api_read_token(url))
     data.warm_cache(url)
     if profile_only:
         profile_app_pages(url, pages)

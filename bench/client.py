@@ -35,10 +35,11 @@ class Browser:
     def cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
-    def request(self, method: str, path: str, form: dict | list[tuple[str, str]] | None = None) -> Response:
+    def request(self, method: str, path: str, form: dict | list[tuple[str, str]] | None = None,
+                extra_headers: dict[str, str] | None = None) -> Response:
         parts = urlsplit(self.base_url)
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        headers = {"Accept": "text/html"}
+        headers = {"Accept": "text/html", **(extra_headers or {})}
         if self.cookies:
             headers["Cookie"] = self.cookie_header
         body = None
@@ -61,8 +62,8 @@ class Browser:
                     self.cookies[name] = morsel.value
         return response
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        return self.request("GET", path, extra_headers=headers)
 
     def post(self, path: str, form: dict | list[tuple[str, str]]) -> Response:
         return self.request("POST", path, form)
@@ -82,9 +83,9 @@ def sign_in(base_url: str, email: str, password: str) -> Browser:
     return browser
 
 
-def expect_page(browser: Browser, path: str) -> Response:
+def expect_page(browser: Browser, path: str, headers: dict[str, str] | None = None) -> Response:
     """The page must answer 200 itself (a 302 to the sign-in form would make a meaningless benchmark)."""
-    response = browser.get(path)
+    response = browser.get(path, headers)
     if response.status != 200:
         raise click.ClickException(f"GET {path} answered {response.status} "
                                    f"(Location {response.headers.get('Location', '')!r}); not benchmarking it.")

@@ -130,5 +130,6 @@ def run_wrk(url: str, *, seconds: float, connections: int, threads: int, headers
     if completed.returncode != 0:
         raise click.ClickException(f"wrk failed ({completed.returncode}): {completed.stderr or completed.stdout}")
     result = parse(completed.stdout)
-    result.command = [part if not part.startswith("Cookie:") else "Cookie: …" for part in command]
+    result.command = [part if not part.startswith(("Cookie:", "Authorization:")) else part.split(":")[0] + ": …"
+                      for part in command]
     return result

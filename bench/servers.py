@@ -61,6 +61,7 @@ def app_environment(database_url: str, secret_key: str | None = None) -> dict[st
         "COP_POST_LIMIT": "1000 per minute",
         "COP_SEARCH_LIMIT": "100000 per minute",
         "COP_SEARCH_ADDRESS_LIMIT": "100000 per minute",
+        "COP_API_TOKEN_LIMIT": "1000000 per minute",
         "PYTHONDONTWRITEBYTECODE": "1",
     })
     return env

@@ -21,10 +21,22 @@ from cop.orgs.models import OrgKind
 from cop.orgs.services import create_organization
 from cop.practices import services as library
 from cop.practices.models import Topic
+from cop.programs import services as peer_programs
+from cop.programs.models import ProgramStage
 from tests.api_helpers import bearer, token_for
 from tests.conftest import PASSWORD
 
 ROLES = ["anonymous", "pending", "member", "other_member", "manager", "provider", "sponsor", "facilitator"]
+
+
+def make_program(org, by, name: str, private=()):
+    """A running apprenticeship with an answer to every aggregate's question (flushed, not committed)."""
+    return peer_programs.create_program(org, by, peer_programs.ProgramData(
+        name=name, program_type="apprenticeship", student_level="high-school", stage=ProgramStage.running,
+        participants_per_year=8, staffing_model="dedicated-coordinator", coordinator_fte=0.5,
+        students_per_supervisor=2, mentor_source="skilled-staff", budget_owner="business-unit",
+        funding_sources=["operating-budget"], occupations=["51-9161"], supports=["transportation"], is_paid=True,
+        wage_band="15-18", private_fields=set(private)))
 
 
 @dataclass
@@ -72,9 +84,11 @@ def world(app):
                                     capacity=10, host_org=company, address="4100 Industrial Parkway",
                                     meeting_url="https://meet.example/secret")
         notification = db.session.scalar(sa.select(Notification).where(Notification.user_id == member.id))
+        program = make_program(company, world.users["manager"], "Machinist apprenticeship", private={"pay"})
         db.session.commit()
         world.ids = dict(practice=published.id, draft=draft.id, thread=thread.id, reply=reply.id, event=event.id,
-                         notification=notification.id)
+                         notification=notification.id, program=program.id, company=company.slug,
+                         member=member.id, pending=world.users["pending"].id)
         world.users = {key: db.session.get(User, user.id) for key, user in world.users.items()}
         db.session.expunge_all()
     return world
@@ -126,6 +140,16 @@ def matrix(ids) -> list[tuple]:
         ("GET", "/api/v1/notifications", None, EVERYONE),
         ("POST", f"/api/v1/notifications/{ids['notification']}/read", None, {"*": 404, "member": 200}),
         ("POST", "/api/v1/notifications/read", None, EVERYONE),
+        ("GET", "/api/v1/search?q=budgets", None, EVERYONE),
+        ("GET", "/api/v1/organizations", None, EVERYONE),
+        ("GET", f"/api/v1/organizations/{ids['company']}", None, EVERYONE),
+        ("GET", "/api/v1/people", None, EVERYONE),
+        ("GET", f"/api/v1/people/{ids['member']}", None, EVERYONE),
+        # The API lists active members only: not even a facilitator reads a pending account here.
+        ("GET", f"/api/v1/people/{ids['pending']}", None, {"*": 404}),
+        ("GET", "/api/v1/programs", None, EVERYONE),
+        ("GET", f"/api/v1/programs/{ids['program']}", None, EVERYONE),
+        ("GET", "/api/v1/programs/aggregates", None, EVERYONE),
     ]
 
 
@@ -166,7 +190,7 @@ def test_every_api_route_is_in_the_matrix(app, world):
     covered = set()
     with app.test_request_context():
         for method, path, _, _ in matrix(world.ids):
-            rule, _ = app.url_map.bind("localhost").match(path, method=method, return_rule=True)
+            rule, _ = app.url_map.bind("localhost").match(path.partition("?")[0], method=method, return_rule=True)
             covered.add((rule.rule, method))
     routes = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api_v1.")
               for method in rule.methods - {"HEAD", "OPTIONS"}}
@@ -267,7 +291,8 @@ def test_reads_answer_if_none_match_with_304_until_something_changes(app, world)
     first = client.get(url, headers=bearer(secret))
     tag = first.headers["ETag"]
     again = client.get(url, headers={**bearer(secret), "If-None-Match": tag})
-    assert again.status_code == 304 and again.data == b""
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+    assert "Authorization" in again.headers["Vary"]
     assert client.post(f"{url}/replies", headers=bearer(secret), json={"body": "More."}).status_code == 201
     changed = client.get(url, headers={**bearer(secret), "If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
@@ -340,3 +365,85 @@ def test_notifications_are_the_callers_own_and_are_marked_read(app, world):
     assert client.get("/api/v1/notifications?unread=true", headers=bearer(secret)).get_json()["items"] == []
     other = token_for(app, world.users["other_member"])
     assert [n["text"] for n in client.get("/api/v1/notifications", headers=bearer(other)).get_json()["items"]] == []
+
+
+def test_search_finds_only_what_the_token_may_see_by_kind_within_the_pages_budget(app, world, login):
+    app.config["COP_SEARCH_LIMIT"] = "4 per minute"
+    secret = token_for(app, world.users["member"])
+    client = app.test_client()
+    found = client.get("/api/v1/search?q=split", headers=bearer(secret)).get_json()
+    assert [(r["kind"], r["title"]) for r in found["items"]] == [("practice", "Two budgets")]
+    assert found["items"][0]["url"] == f"https://cop.example/practices/{world.ids['practice']}"
+    assert "<mark" in found["items"][0]["snippet_html"] and ">split</mark>" in found["items"][0]["snippet_html"]
+    kinds = client.get("/api/v1/search?q=budgets&kinds=program&kinds=event", headers=bearer(secret)).get_json()
+    assert [(r["kind"], r["title"]) for r in kinds["items"]] == [("program", "Machinist apprenticeship")]
+    assert client.get("/api/v1/search?q=draft+soon", headers=bearer(secret)).get_json()["items"] == []
+    assert client.get("/api/v1/search?q=" + "a" * 1001, headers=bearer(secret)).status_code == 422
+    assert client.get("/api/v1/search?q=budgets&kinds=secrets", headers=bearer(secret)).status_code == 422
+    # The budget is the search page's: three searches here and one there use it up.
+    page = app.test_client()
+    login(world.users["member"], client=page)
+    assert page.get("/search/?q=budgets").status_code == 200
+    limited = client.get("/api/v1/search?q=budgets", headers=bearer(secret))
+    assert limited.status_code == 429 and limited.mimetype == "application/problem+json"
+
+
+def test_the_directories_list_organizations_and_active_people_with_the_pages_filters(app, world):
+    secret = token_for(app, world.users["other_member"])
+    client = app.test_client()
+    orgs = client.get("/api/v1/organizations?kind=sponsor", headers=bearer(secret)).get_json()["items"]
+    assert [o["name"] for o in orgs] == ["North County Fund"] and orgs[0]["people_count"] == 1
+    company = client.get(f"/api/v1/organizations/{world.ids['company']}", headers=bearer(secret)).get_json()
+    assert company["name"] == "Halvorsen Machining" and company["people_count"] == 3
+    with app.app_context():
+        db.session.get(User, world.users["pending"].id).status = MemberStatus.suspended
+        db.session.commit()
+    company = client.get(f"/api/v1/organizations/{world.ids['company']}", headers=bearer(secret)).get_json()
+    assert company["people_count"] == 2
+    people = client.get("/api/v1/people?limit=100", headers=bearer(secret)).get_json()["items"]
+    assert "Pending Person" not in [p["name"] for p in people] and len(people) == 6
+    assert all("email" not in person for person in people)
+    managers = client.get("/api/v1/people?role=manager", headers=bearer(secret)).get_json()["items"]
+    assert [(p["name"], p["organization"]["slug"]) for p in managers] == [("Manager Person", world.ids["company"])]
+    assert client.get(f"/api/v1/people/{world.ids['pending']}", headers=bearer(secret)).status_code == 404
+    assert client.get("/api/v1/organizations?size=huge", headers=bearer(secret)).status_code == 422
+
+
+def test_a_program_shows_each_field_group_only_to_those_the_site_shows_it_to(app, world):
+    client = app.test_client()
+    url = f"/api/v1/programs/{world.ids['program']}"
+    pays = {role: client.get(url, headers=bearer(token_for(app, world.users[role]))).get_json()["pay"]
+            for role in ("other_member", "member", "facilitator")}
+    assert pays == {"other_member": None, "member": {"is_paid": True, "wage_band": "15-18"},
+                    "facilitator": {"is_paid": True, "wage_band": "15-18"}}
+    other = bearer(token_for(app, world.users["other_member"]))
+    listed = client.get("/api/v1/programs?program_type=apprenticeship", headers=other).get_json()["items"]
+    assert [(p["name"], p["pay"], p["staffing"]["staffing_model"]) for p in listed] == [
+        ("Machinist apprenticeship", None, "dedicated-coordinator")]
+    assert client.get("/api/v1/programs?program_type=internship", headers=other).get_json()["items"] == []
+    wrong = client.get("/api/v1/programs?stage=finished", headers=other)
+    assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["parameter"] == "stage"
+
+
+def test_peer_aggregates_are_withheld_until_three_organizations_answer(app, world):
+    client = app.test_client()
+    member, facilitator = (bearer(token_for(app, world.users[role])) for role in ("member", "facilitator"))
+
+    def aggregates(headers):
+        body = client.get("/api/v1/programs/aggregates?program_type=apprenticeship", headers=headers).get_json()
+        return {a["key"]: a for a in body["aggregates"]}
+
+    assert all(a["withheld"] and a["bars"] == [] for a in aggregates(member).values())
+    with app.app_context():
+        by = db.session.get(User, world.users["facilitator"].id)
+        for role in ("other_member", "provider"):
+            org = db.session.get(User, world.users[role].id).organization
+            make_program(org, by, f"{org.name} apprenticeship")
+        db.session.commit()
+    seen = aggregates(member)
+    assert not seen["staffing_model"]["withheld"] and seen["staffing_model"]["organizations"] == 3
+    bars = {bar["label"]: bar["count"] for bar in seen["staffing_model"]["bars"]}
+    assert bars["A dedicated program coordinator"] == 3
+    # The company keeps its pay to facilitators: members' figures come from two organizations, so none.
+    assert seen["pay"]["withheld"] and seen["pay"]["bars"] == []
+    assert not aggregates(facilitator)["pay"]["withheld"]

@@ -22,10 +22,11 @@ EXAMPLES = 25
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(app, world, scope):  # noqa: F811
     app.config["COP_API_TOKEN_LIMIT"] = "100000 per minute"
     app.config["COP_POST_LIMIT"] = "100000 per minute"
+    app.config["COP_SEARCH_LIMIT"] = app.config["COP_SEARCH_ADDRESS_LIMIT"] = "100000 per minute"
     headers = bearer(token_for(app, world.users["member"], scope))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 15
+    assert len(operations) >= 29
     for operation in operations:
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))

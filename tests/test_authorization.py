@@ -244,8 +244,8 @@ def _copy_database(source: Path, target: Path) -> None:
 
 
 # Which value each URL parameter takes, by endpoint where one name means different things.
-SLUGS = {"competencies": "competency_slug", "discussions": "category_slug", "orgs": "company_slug",
-         "practices": "topic_slug", "privacy": "company_slug", "sso": "company_slug"}
+SLUGS = {"api_v1": "company_slug", "competencies": "competency_slug", "discussions": "category_slug",
+         "orgs": "company_slug", "practices": "topic_slug", "privacy": "company_slug", "sso": "company_slug"}
 USER_IDS = {"members.approve": "pending_id", "members.decline": "pending_id", "members.reinstate": "suspended_id",
             "discussions.suspend_author": "reply_author_id"}
 EVENT_IDS = {name: "feedback_event_id" for name in ["events.feedback", "events.questions", "events.response",

@@ -1,7 +1,7 @@
 """The JSON API for the tools member companies already use: /api/v1 over the same services and permission
 rules as the pages, its OpenAPI description and reference page, and members' personal API tokens."""
 
-from flask import Blueprint
+from flask import Blueprint, request
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
@@ -67,7 +67,14 @@ def _after(response):
     # What an API answer holds is the caller's own view of the community: no shared cache keeps it.
     response.headers.setdefault("Cache-Control", "private, no-cache")
     response.headers["Vary"] = "Authorization"
+    if response.status_code == 304 and "ETag" not in response.headers:
+        # A 304 carries the ETag the 200 would have (RFC 9110, 15.4.5). flask-smorest answers 304 only when
+        # the current ETag is one of If-None-Match's strong tags, so where it sent one, that one is current.
+        sent = request.if_none_match.as_set()
+        if len(sent) == 1:
+            response.set_etag(next(iter(sent)))
     return access.note_use(response)
 
 
-from cop.api import discussions, events, notifications, practices, views  # noqa: E402,F401
+from cop.api import (directory, discussions, events, notifications, practices, programs, search,  # noqa: E402,F401
+                     views)

@@ -89,13 +89,14 @@ def _post_limit() -> str:
     return current_app.config.get("COP_POST_LIMIT", DEFAULT_POST_LIMIT)
 
 
-def _member_key() -> str:
-    # The same key as the pages' posting budget: a member posts as often by API as on the site, not twice.
+def member_key() -> str:
+    # The same key as the pages' budgets (posting, search): a member posts or searches as often by API as on
+    # the site, not twice.
     return f"member:{g.api_token.user_id}"
 
 
 # Starting threads and replying share the pages' budget per member; only what was created uses it up.
-post_limit = limiter.shared_limit(_post_limit, scope="discussion-posts", key_func=_member_key, methods=["POST"],
+post_limit = limiter.shared_limit(_post_limit, scope="discussion-posts", key_func=member_key, methods=["POST"],
                                   deduct_when=lambda response: response.status_code == 201)
 
 

@@ -63,12 +63,14 @@ def paginate(query, args: dict, *, scalars: bool = True) -> tuple[list, dict]:
     result = db.session.scalars(statement) if scalars else db.session.execute(statement)
     rows = result.unique().all() if scalars else result.all()
     items = rows[:limit]
-    following = None
-    if len(rows) > limit:
-        values = {**request.view_args, **{key: value for key, value in request.args.items() if key != "cursor"},
-                  "cursor": encode(position + limit)}
-        following = external_url(request.endpoint, **values)
-    return items, following
+    return items, next_page(position + limit) if len(rows) > limit else None
+
+
+def next_page(position: int) -> str:
+    """The address of this list from `position` on: the request's own, with a new cursor."""
+    values = {**request.view_args, **{key: request.args.getlist(key) for key in request.args if key != "cursor"},
+              "cursor": encode(position)}
+    return external_url(request.endpoint, **values)
 
 
 def page(items: list, following: str | None) -> tuple[dict, int, dict]:

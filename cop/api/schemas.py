@@ -13,13 +13,18 @@ from cop.forms import clean_line, clean_text, is_blank
 from cop.links import external_url
 
 
+def iso_utc(value) -> str | None:
+    """A time as ISO 8601 in UTC with a Z, e.g. 2026-12-04T15:30:00Z."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
 class UTCDateTime(ma.fields.DateTime):
     """An ISO 8601 time in UTC with a Z, e.g. 2026-12-04T15:30:00Z."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
 
 
 class Line(ma.fields.String):

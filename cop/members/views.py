@@ -6,13 +6,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cop.auth import services as membership
-from cop.auth.models import MemberStatus, Role, User
+from cop.auth.models import MemberStatus, User
 from cop.extensions import db
 from cop.forms import EmptyForm
-from cop.members import DECISION_LISTENERS, PROFILE_SECTIONS, bp
+from cop.members import DECISION_LISTENERS, PROFILE_SECTIONS, bp, services
 from cop.members.forms import DeclineForm, PeopleFilterForm, RoleForm
 from cop.orgs import services as organizations
-from cop.orgs.models import Organization, OrgKind
 
 PER_PAGE = 30
 
@@ -33,15 +32,7 @@ def get_person_or_404(user_id: int) -> User:
 @bp.get("/")
 def directory():
     form = PeopleFilterForm(request.args)
-    query = (sa.select(User).join(User.organization).options(so.contains_eager(User.organization))
-             .where(User.status == MemberStatus.active).order_by(User.name))
-    if form.q.data:
-        needle = f"%{form.q.data.strip()}%"
-        query = query.where(sa.or_(User.name.ilike(needle), User.title.ilike(needle), Organization.name.ilike(needle)))
-    if form.kind.data in {k.value for k in OrgKind}:
-        query = query.where(Organization.kind == OrgKind(form.kind.data))
-    if form.role.data in {r.value for r in Role}:
-        query = query.where(User.role == Role(form.role.data))
+    query = services.directory(q=form.q.data or "", kind=form.kind.data or "", role=form.role.data or "")
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template("members/directory.html", form=form, page=page)
 

@@ -25,6 +25,35 @@ def _fitting_subtype(kind: OrgKind, subtype: str | None) -> str | None:
     return subtype if subtype in ORG_SUBTYPES and ORG_SUBTYPES[subtype][1] is kind else None
 
 
+def directory(*, q: str = "", kind: str = "", industry: str = "", size_band: str = "", region: str = ""):
+    """The organization directory: listed organizations by name, narrowed by its filters (empty: any; a kind
+    that is not one matches any, as the page's form ignores it)."""
+    query = sa.select(Organization).where(LISTED).order_by(Organization.name, Organization.id)
+    if q.strip():
+        query = query.where(Organization.name.ilike(f"%{q.strip()}%"))
+    if kind in {k.value for k in OrgKind}:
+        query = query.where(Organization.kind == OrgKind(kind))
+    if industry:
+        query = query.where(Organization.industry == industry)
+    if size_band:
+        query = query.where(Organization.size_band == size_band)
+    if region:
+        query = query.where(Organization.region == region)
+    return query
+
+
+def active_member_counts(org_ids: list[int]) -> dict[int, int]:
+    """Active people per organization, for a page of organizations in one query."""
+    if not org_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(User.organization_id, sa.func.count(User.id))
+        .where(User.status == MemberStatus.active, User.organization_id.in_(org_ids))
+        .group_by(User.organization_id)
+    ).all()
+    return dict(rows)
+
+
 def create_organization(*, name: str, kind: OrgKind, subtype: str | None = None, industry: str | None = None,
                         region: str = "", size_band: str | None = None, website: str = "",
                         description: str = "") -> Organization:

@@ -23,18 +23,6 @@ def get_org_or_404(slug: str, for_edit: bool = False) -> Organization:
     return org
 
 
-def active_member_counts(org_ids: list[int]) -> dict[int, int]:
-    """Active people per organization, for a page of organizations in one query."""
-    if not org_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(User.organization_id, sa.func.count(User.id))
-        .where(User.status == MemberStatus.active, User.organization_id.in_(org_ids))
-        .group_by(User.organization_id)
-    ).all()
-    return dict(rows)
-
-
 @bp.get("/")
 def directory():
     form = OrgFilterForm(request.args)
@@ -42,20 +30,11 @@ def directory():
         sa.select(Organization.region).where(Organization.region != "", LISTED).distinct().order_by(Organization.region)
     ).all()
     form.region.choices = [("", "Any region")] + [(r, r) for r in regions]
-    query = sa.select(Organization).where(LISTED).order_by(Organization.name)
-    if form.q.data:
-        query = query.where(Organization.name.ilike(f"%{form.q.data.strip()}%"))
-    if form.kind.data in {k.value for k in OrgKind}:
-        query = query.where(Organization.kind == OrgKind(form.kind.data))
-    if form.industry.data:
-        query = query.where(Organization.industry == form.industry.data)
-    if form.size.data:
-        query = query.where(Organization.size_band == form.size.data)
-    if form.region.data:
-        query = query.where(Organization.region == form.region.data)
+    query = services.directory(q=form.q.data or "", kind=form.kind.data or "", industry=form.industry.data or "",
+                               size_band=form.size.data or "", region=form.region.data or "")
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template("orgs/directory.html", form=form, page=page,
-                           people_counts=active_member_counts([org.id for org in page.items]))
+                           people_counts=services.active_member_counts([org.id for org in page.items]))
 
 
 @bp.get("/<slug>")

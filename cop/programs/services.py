@@ -279,11 +279,22 @@ def filter_programs(query, filters: PeerFilter, viewer=None):
     return query
 
 
-def find_programs(filters: PeerFilter, viewer, community_only: bool = False) -> list[Program]:
-    """Programs matching the filters, by organization then name, loaded for lists and aggregates."""
+def peer_query(filters: PeerFilter, viewer, community_only: bool = False):
+    """The programs `viewer` may find that match the filters, by organization then name."""
     query = filter_programs(visible_programs(viewer), filters, None if community_only else viewer)
     query = query.join(Program.organization) if not (filters.industry or filters.size_band) else query
-    return db.session.scalars(with_list_data(query.order_by(Organization.name, Program.name))).unique().all()
+    return query.order_by(Organization.name, Program.name, Program.id)
+
+
+def find_programs(filters: PeerFilter, viewer, community_only: bool = False) -> list[Program]:
+    """Programs matching the filters, by organization then name, loaded for lists and aggregates."""
+    return db.session.scalars(with_list_data(peer_query(filters, viewer, community_only))).unique().all()
+
+
+def load_program(program_id: int, viewer) -> Program | None:
+    """The program with everything its profile shows, if `viewer` may see it (None otherwise)."""
+    program = db.session.scalar(with_profile_data(visible_programs(viewer).where(Program.id == program_id)))
+    return program if program is not None and program.can_view(viewer) else None
 
 
 def programs_of(organization_id: int | None, profile: bool = False) -> list[Program]:

@@ -33,9 +33,8 @@ def _vocabularies():
 
 def get_program_or_404(program_id: int, for_edit: bool = False) -> Program:
     """404 for what the viewer may not see, 403 for what they may see but not change."""
-    program = db.session.scalar(services.with_profile_data(
-        services.visible_programs(current_user).where(Program.id == program_id)))
-    if program is None or not program.can_view(current_user):
+    program = services.load_program(program_id, current_user)
+    if program is None:
         abort(404)
     if for_edit and not program.can_edit(current_user):
         abort(403)

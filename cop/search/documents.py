@@ -144,6 +144,18 @@ def person_text(user) -> str:
 
 
 KINDS: dict[str, Kind] = {}
+
+
+def visible_hits(hits, viewer) -> list[tuple]:
+    """(hit, object) for the hits `viewer` may see, in rank order: every hit is checked against the database
+    again, so a change the index has not caught up with never shows what the viewer may not see."""
+    by_kind: dict[str, list[int]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit.object_id)
+    objects = {name: KINDS[name].load_visible(ids, viewer) for name, ids in by_kind.items() if name in KINDS}
+    return [(hit, obj) for hit in hits if (obj := objects.get(hit.kind, {}).get(hit.object_id)) is not None]
+
+
 DOCUMENTS: dict[type, Kind] = {}
 # Changes to one model that make documents of another kind stale:
 # model -> [(kind, watched attributes, ids_for(connection, obj) -> ids of that kind)].

@@ -12,7 +12,7 @@ from cop.extensions import db, limit_reads
 from cop.orgs.models import Organization
 from cop.practices.models import PROGRAM_TYPES, Topic
 from cop.search import bp, engine, queries
-from cop.search.documents import KINDS
+from cop.search.documents import KINDS, visible_hits
 from cop.search.forms import SearchForm
 
 PER_PAGE = 10
@@ -115,18 +115,9 @@ def _main(answered: bool = False):
 
 def _entries(results) -> list[dict]:
     """The hits the viewer may see, in rank order, each with its object and a highlighted snippet."""
-    by_kind: dict[str, list[int]] = {}
-    for hit in results.hits:
-        by_kind.setdefault(hit.kind, []).append(hit.object_id)
-    objects = {name: KINDS[name].load_visible(ids, current_user) for name, ids in by_kind.items() if name in KINDS}
-    entries = []
-    for hit in results.hits:
-        obj = objects.get(hit.kind, {}).get(hit.object_id)
-        if obj is None:
-            continue
-        snippet = engine.snippet(KINDS[hit.kind].text_of(obj), results.terms)
-        entries.append({"kind": hit.kind, "obj": obj, "snippet": Markup(snippet)})
-    return entries
+    return [{"kind": hit.kind, "obj": obj,
+             "snippet": Markup(engine.snippet(KINDS[hit.kind].text_of(obj), results.terms))}
+            for hit, obj in visible_hits(results.hits, current_user)]
 
 
 @bp.get("/suggest")
