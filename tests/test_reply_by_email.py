@@ -90,7 +90,7 @@ def test_a_latin1_answer_from_apple_mail_reads_as_written(app, runner, thread, m
                                                        "Grüße aus München.")
 
 
-def test_an_html_only_outlook_answer_lands_in_the_conversation(app, runner, make_user):
+def test_an_html_only_outlook_answer_lands_in_the_conversation(app, runner, make_user, login):
     marcus, karen = make_user(name="Marcus Bell"), make_user(name="Karen Lindqvist")
     with app.app_context():
         conversation = messages.start_conversation(db.session.get(User, marcus.id), [db.session.get(User, karen.id)],
@@ -99,9 +99,16 @@ def test_an_html_only_outlook_answer_lands_in_the_conversation(app, runner, make
         conversation_id, address = conversation.id, reply_address(karen.id, "conversation", conversation.id)
     _receive(runner, _eml("outlook_html_only.eml", address, karen.email.upper()))
     with app.app_context():
-        bodies = db.session.execute(sa.select(Message.author_id, Message.body).where(
+        bodies = db.session.execute(sa.select(Message.author_id, Message.body, Message.by_email).where(
             Message.conversation_id == conversation_id).order_by(Message.id)).all()
-    assert bodies[-1] == (karen.id, "Sure – the résumé template is attached to our practice page.\n\nCall me Thursday.")
+    assert bodies[-1] == (karen.id, "Sure – the résumé template is attached to our practice page.\n\nCall me Thursday.",
+                          True)
+    assert not bodies[0].by_email
+    # Marcus sees which answer came by e-mail.
+    client = app.test_client()
+    login(marcus, client=client)
+    page = client.get(f"/messages/{conversation_id}").get_data(as_text=True)
+    assert page.count("answered by e-mail") == 1
 
 
 @pytest.mark.parametrize("name", ["out_of_office.eml", "bounce.eml"])

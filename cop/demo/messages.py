@@ -30,7 +30,8 @@ def seed_messages() -> dict[str, int]:
             conversation = services.start_conversation(people[spec["by"]], [people[e] for e in spec["with"]],
                                                        spec["subject"], first["body"], _files(first))
             for message in rest:
-                services.add_message(conversation, people[message["by"]], message["body"], _files(message))
+                services.add_message(conversation, people[message["by"]], message["body"], _files(message),
+                                     by_email=message.get("by_email", False))
         db.session.flush()
         for message, spec_message in zip(conversation.messages, spec["messages"]):
             message.created_at = utcnow() - timedelta(days=spec_message["days_ago"])

@@ -119,7 +119,7 @@ def receive(raw: bytes) -> Outcome:
             conversation = db.session.get(Conversation, target_id)
             if conversation is None or messages.member_of(conversation, user) is None:
                 return _refuse(message, "You are no longer in that conversation.")
-            messages.add_message(conversation, user, text)
+            messages.add_message(conversation, user, text, by_email=True)
     except (discussions.DiscussionError, messages.MessageError) as error:
         db.session.rollback()
         if not _claim(key):

@@ -58,6 +58,8 @@ class Message(db.Model):
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     body_html: so.Mapped[str] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Written as an answer to a notification e-mail (cop.inbound), not on the site.
+    by_email: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     conversation: so.Mapped[Conversation] = so.relationship(back_populates="messages")
     author: so.Mapped["User"] = so.relationship()  # noqa: F821

@@ -143,10 +143,10 @@ def member_of(conversation: Conversation, user) -> ConversationMember | None:
     return None
 
 
-def add_message(conversation: Conversation, author, body: str, files=()) -> Message:
-    """`author` writes in the conversation, with up to MAX_FILES `files` as (stream, filename), checked and
-    kept as practice attachments are; everyone else in it who has not muted it or blocked the author is
-    told."""
+def add_message(conversation: Conversation, author, body: str, files=(), by_email: bool = False) -> Message:
+    """`author` writes in the conversation (on the site, or `by_email` as an answer to a notification), with
+    up to MAX_FILES `files` as (stream, filename), checked and kept as practice attachments are; everyone else
+    in it who has not muted it or blocked the author is told."""
     me = member_of(conversation, author)
     if me is None:
         raise MessageError("You are not in this conversation.")
@@ -160,7 +160,7 @@ def add_message(conversation: Conversation, author, body: str, files=()) -> Mess
         raise MessageError(f"A message carries up to {MAX_FILES} files.")
     now = utcnow()
     message = Message(conversation_id=conversation.id, author_id=author.id, body=body,
-                      body_html=render_markdown(body), created_at=now)
+                      body_html=render_markdown(body), created_at=now, by_email=by_email)
     for stream, filename in files:
         try:
             upload = storage.store_upload(stream, filename)
@@ -326,5 +326,6 @@ def export_messages(user) -> tuple[list[dict], list[tuple[str, MessageAttachment
             attached.append(attachment.export_entry(name))
             files.append((name, attachment))
         items.append({"conversation_id": message.conversation_id, "subject": message.conversation.subject,
-                      "written_at": message.created_at.isoformat(), "body": message.body, "attachments": attached})
+                      "written_at": message.created_at.isoformat(), "by_email": message.by_email, "body": message.body,
+                      "attachments": attached})
     return items, files
