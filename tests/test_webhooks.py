@@ -183,6 +183,7 @@ def test_a_delivery_is_queued_in_the_changes_transaction_and_not_after_a_rollbac
     make_endpoint(facilitator, receiver.url, ["thread.created"])
     talk.create_thread(member, title="Rolled back", body="Never.", kind=ThreadKind.discussion,
                        category=talk.category_for("staffing"))
+    db.session.flush()
     db.session.rollback()
     assert deliveries() == []
     talk.create_thread(member, title="Kept", body="Yes.", kind=ThreadKind.discussion,
@@ -191,6 +192,50 @@ def test_a_delivery_is_queued_in_the_changes_transaction_and_not_after_a_rollbac
     [delivery] = deliveries()
     assert delivery.event_type == "thread.created" and json.loads(delivery.body)["data"]["title"] == "Kept"
     assert receiver.requests == []  # nothing is sent inside the transaction
+
+
+def test_a_savepoint_rolled_back_keeps_what_happened_before_it(ctx, receiver, make_endpoint, facilitator, member):
+    make_endpoint(facilitator, receiver.url, ["thread.created"])
+    thread = talk.create_thread(member, title="Before the savepoint", body="B", kind=ThreadKind.discussion,
+                                category=talk.category_for("staffing"))
+    db.session.flush()
+    with pytest.raises(RuntimeError):
+        with db.session.begin_nested():
+            talk.create_thread(member, title="Inside it", body="B", kind=ThreadKind.discussion,
+                               category=talk.category_for("staffing"))
+            db.session.flush()
+            raise RuntimeError("changed our mind")
+    db.session.commit()
+    assert [json.loads(d.body)["data"]["id"] for d in deliveries()] == [thread.id]
+
+
+def test_a_savepoint_that_fails_as_it_commits_keeps_what_happened_before_it(ctx, receiver, make_endpoint,
+                                                                            facilitator, member):
+    """Two tabs following a thread at once: the second insert fails inside its savepoint (discussions'
+    _add_once); the thread started earlier in the transaction is still announced."""
+    from cop.discussions.models import Follow
+
+    make_endpoint(facilitator, receiver.url, ["thread.created"])
+    thread = talk.create_thread(member, title="Followed twice", body="B", kind=ThreadKind.discussion,
+                                category=talk.category_for("staffing"))
+    db.session.flush()
+    assert talk.is_following(member, thread=thread)
+    with pytest.raises(sa.exc.IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(Follow(user_id=member.id, thread_id=thread.id, created_at=utcnow()))
+    db.session.commit()
+    assert [json.loads(d.body)["data"]["id"] for d in deliveries()] == [thread.id]
+
+
+def test_a_change_committed_without_a_flush_is_queued_in_its_own_commit(ctx, receiver, make_endpoint,
+                                                                        facilitator, member):
+    practice = library.create_practice(member, title="Plain", summary="Before", body="B", publish=True)
+    db.session.commit()
+    make_endpoint(facilitator, receiver.url, ["practice.updated"])
+    practice.summary = "After"
+    db.session.commit()
+    [delivery] = deliveries()
+    assert delivery.event_type == "practice.updated" and json.loads(delivery.body)["data"]["summary"] == "After"
 
 
 def test_a_page_that_commits_a_change_sends_its_webhook_after_the_response(app, client, login, receiver,
@@ -351,6 +396,36 @@ def test_content_hidden_before_sending_is_withheld_from_those_who_cannot_see_it(
     assert deliveries(facilitator_endpoint)[0].status is DeliveryStatus.delivered
 
 
+def test_a_practice_unpublished_before_sending_is_withheld(ctx, receiver, make_endpoint, manager, make_user,
+                                                          facilitator):
+    endpoint_id, _ = make_endpoint(manager, receiver.url, ["practice.published"])
+    practice = library.create_practice(make_user(org=manager.organization), title="Too soon", summary="S", body="B",
+                                       publish=True)
+    db.session.commit()
+    library.unpublish_practice(practice, facilitator)
+    db.session.commit()
+    deliver_pending()
+    assert [d.status for d in deliveries(endpoint_id)] == [DeliveryStatus.withheld]
+    assert receiver.requests == []
+
+
+def test_the_rules_hold_for_whoever_owns_an_endpoint(ctx, facilitator, member, make_user):
+    """Asked of a plain member: a draft is not news even to its author; an RSVP is on the attendee list,
+    which only hosts and facilitators read; a hidden thread is for facilitators."""
+    draft = library.create_practice(member, title="Mine", summary="S", body="B")
+    event = make_event(facilitator, host_org=member.organization)
+    thread = talk.create_thread(member, title="Hidden", body="B", kind=ThreadKind.discussion,
+                                category=talk.category_for("staffing"))
+    db.session.flush()
+    rsvp = events.rsvp(event, member)
+    talk.hide_thread(thread, facilitator)
+    db.session.commit()
+    visible = {kind: subject.visible for kind, subject in SUBJECTS.items()}
+    assert draft.can_view(member) and not visible[type(draft)](draft, member)
+    assert not visible[type(rsvp)](rsvp, member) and visible[type(rsvp)](rsvp, facilitator)
+    assert not visible[type(thread)](thread, member) and visible[type(thread)](thread, facilitator)
+
+
 def test_a_suspended_or_demoted_owner_gets_nothing(ctx, receiver, make_endpoint, manager, make_user):
     make_endpoint(manager, receiver.url, ["thread.created"])
     author = make_user(org=manager.organization)
@@ -407,7 +482,8 @@ def test_the_settings_page_refuses_a_private_address_with_a_message(app, client,
 
 
 def test_the_address_is_checked_again_when_sending(app, ctx, receiver, make_endpoint, facilitator, member):
-    endpoint_id, _ = make_endpoint(facilitator, receiver.url, ["thread.created"])
+    # https, so the scheme passes and only the look-up of the address can refuse it.
+    endpoint_id, _ = make_endpoint(facilitator, receiver.url.replace("http:", "https:"), ["thread.created"])
     app.config["COP_WEBHOOKS_ALLOW_PRIVATE"] = False
     talk.create_thread(member, title="Not to localhost", body="B", kind=ThreadKind.discussion,
                        category=talk.category_for("staffing"))

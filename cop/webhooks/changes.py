@@ -64,6 +64,9 @@ def _collect(session, flush_context, instances):
 
 @sa.event.listens_for(so.Session, "before_commit")
 def _queue(session):
+    # Only at the outermost commit: a savepoint (discussions' _add_once) may still be rolled back.
+    if session.in_nested_transaction():
+        return
     if not session.info.get("webhooks_pending") and not session.new and not session.dirty:
         return
     session.flush()  # what the commit is about to write must be collected too
@@ -116,7 +119,15 @@ def _committed(session):
         session.info["webhooks_ready"] = True
 
 
-@sa.event.listens_for(so.Session, "after_rollback")
-def _forget(session):
+@sa.event.listens_for(so.Session, "after_soft_rollback")
+def _forget(session, previous_transaction):
+    if previous_transaction.parent is not None:
+        # A savepoint (or a flush inside one) rolled back: forget only what it made; what happened
+        # before it still commits.
+        pending = session.info.get("webhooks_pending", {})
+        for key, obj in list(pending.items()):
+            if sa.inspect(obj).transient or sa.inspect(obj).detached:
+                del pending[key]
+        return
     session.info.pop("webhooks_pending", None)
     session.info.pop("webhooks_queued", None)
