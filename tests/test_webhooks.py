@@ -27,7 +27,7 @@ from cop.webhooks import services as hooks
 from cop.webhooks.delivery import DestinationError, check_destination, deliver_pending
 from cop.webhooks.models import EVENT_TYPES, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from cop.webhooks.payloads import SUBJECTS
-from tests.conftest import mail_text
+from tests.conftest import mail_text, made_in
 
 ALL_EVENTS = list(EVENT_TYPES)
 SECRET = re.compile(r'value="(whsec_[A-Za-z0-9+/=]+)"')
@@ -88,28 +88,16 @@ def verify(secret: str, headers: dict, body: str, tolerance: int = 300) -> dict:
 
 @pytest.fixture
 def make_endpoint(app):
+    """An endpoint registered through the service: (its id, its signing secret)."""
+
     def make_endpoint(owner, url, event_types=None):
-        with app.app_context() if not _has_context() else _nothing():
+        with made_in(app):
             endpoint, secret = hooks.register_endpoint(db.session.merge(owner), url=url,
                                                        event_types=event_types or ALL_EVENTS)
             db.session.commit()
             return endpoint.id, secret
 
     return make_endpoint
-
-
-def _has_context():
-    from flask import has_app_context
-
-    return has_app_context()
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def deliveries(endpoint_id=None):
