@@ -414,6 +414,23 @@ def test_the_rules_hold_for_whoever_owns_an_endpoint(ctx, facilitator, member, m
     assert not visible[type(thread)](thread, member) and visible[type(thread)](thread, facilitator)
 
 
+def test_a_name_erased_before_sending_is_not_sent_on(ctx, receiver, make_endpoint, facilitator, make_user):
+    from cop.auth import services as accounts
+
+    make_endpoint(facilitator, receiver.url, ["thread.created"])
+    author = make_user(name="Ada Leaving")
+    talk.create_thread(author, title="Kept after I go", body="B", kind=ThreadKind.discussion,
+                       category=talk.category_for("staffing"))
+    db.session.commit()
+    assert "Ada Leaving" in deliveries()[0].body
+    accounts.erase_account(author)
+    db.session.commit()
+    deliver_pending()
+    [request] = receiver.requests
+    assert "Ada Leaving" not in request["body"] and "Ada Leaving" not in deliveries()[0].body
+    assert json.loads(request["body"])["data"]["author"]["name"] == "Former member"
+
+
 def test_a_suspended_or_demoted_owner_gets_nothing(ctx, receiver, make_endpoint, manager, make_user):
     make_endpoint(manager, receiver.url, ["thread.created"])
     author = make_user(org=manager.organization)

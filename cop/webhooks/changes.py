@@ -2,7 +2,6 @@
 into webhook deliveries, written in the same transaction as the change (so a delivery exists exactly when
 its change committed) and sent after the commit."""
 
-import json
 import secrets
 
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from cop.events.models import Event, EventStatus, Rsvp
 from cop.extensions import utcnow
 from cop.practices.models import Practice, PracticeStatus
 from cop.webhooks.models import WebhookDelivery, WebhookEndpoint
-from cop.webhooks.payloads import SUBJECTS, reaches
+from cop.webhooks.payloads import SUBJECTS, payload_body, reaches
 
 # Edits that make a published practice "updated", and an event "updated" (not its seat counters).
 PRACTICE_TEXT = {"title", "summary", "body"}
@@ -104,13 +103,12 @@ def new_message_id() -> str:
 
 
 def delivery_for(endpoint: WebhookEndpoint, event_type: str, subject, obj) -> WebhookDelivery:
-    """A delivery of one event to one endpoint, its body fixed now with what the owner may see."""
+    """A delivery of one event to one endpoint, with the body the owner may read now (made again, with the
+    content as it then is, each time it is sent)."""
     now = utcnow()
-    body = {"type": event_type, "timestamp": now.isoformat().replace("+00:00", "Z"),
-            "data": subject.data(obj, endpoint.owner)}
     return WebhookDelivery(endpoint=endpoint, message_id=new_message_id(), event_type=event_type,
                            subject_kind=subject.kind, subject_id=obj.id, created_at=now, next_attempt_at=now,
-                           body=json.dumps(body, separators=(",", ":"), ensure_ascii=False))
+                           body=payload_body(event_type, now, subject.data(obj, endpoint.owner)))
 
 
 @sa.event.listens_for(so.Session, "after_commit")

@@ -27,7 +27,7 @@ from cop.links import external_url
 from cop.mail import send_mail
 from cop.sealing import UnsealError, seal, unseal
 from cop.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from cop.webhooks.payloads import SUBJECT_BY_KIND, reaches
+from cop.webhooks.payloads import SUBJECT_BY_KIND, payload_body, reaches
 
 log = logging.getLogger(__name__)
 
@@ -162,20 +162,25 @@ def _headers(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> dict:
             "webhook-signature": sign(endpoint_secret(endpoint), delivery.message_id, timestamp, delivery.body)}
 
 
-def _still_visible(delivery: WebhookDelivery) -> bool:
-    """Ask again at sending time: content hidden since, or an owner suspended since, stops the delivery."""
+def _current_body(delivery: WebhookDelivery) -> str | None:
+    """The body as the owner may read it now, or None: content hidden or removed since, or an owner suspended
+    since, stops the delivery; a name erased since (an account deleted) is not sent on."""
     subject = SUBJECT_BY_KIND.get(delivery.subject_kind)
     obj = db.session.get(subject.model, delivery.subject_id) if subject is not None else None
-    return obj is not None and reaches(delivery.endpoint, subject, obj)
+    if obj is None or not reaches(delivery.endpoint, subject, obj):
+        return None
+    return payload_body(delivery.event_type, delivery.created_at, subject.data(obj, delivery.endpoint.owner))
 
 
 def deliver(delivery: WebhookDelivery) -> bool:
     """Try one delivery once and record how it went; after repeated failures the endpoint is switched off."""
     endpoint = delivery.endpoint
-    if not _still_visible(delivery):
+    body = _current_body(delivery)
+    if body is None:
         delivery.status = DeliveryStatus.withheld
         delivery.response_excerpt = "Not sent: the endpoint's owner can no longer see this."
         return False
+    delivery.body = body
     now = utcnow()
     delivery.attempts += 1
     delivery.last_attempt_at = now

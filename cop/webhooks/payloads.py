@@ -1,6 +1,7 @@
 """What a webhook says about each kind of content, and to whom: one table, asked with the model rules the
 pages use, for the endpoint's owner. A payload holds only what that owner could read in the app."""
 
+import json
 from dataclasses import dataclass
 from typing import Callable
 
@@ -15,6 +16,12 @@ from cop.practices.models import Practice
 
 def _time(moment):
     return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
+
+
+def payload_body(event_type: str, when, data: dict) -> str:
+    """The JSON body every delivery sends: {type, timestamp, data}, compact, as signed."""
+    return json.dumps({"type": event_type, "timestamp": _time(when), "data": data}, separators=(",", ":"),
+                      ensure_ascii=False)
 
 
 def _person(user) -> dict | None:
