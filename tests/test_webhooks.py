@@ -550,3 +550,9 @@ def test_members_cannot_register_and_managers_see_only_their_own(app, client, lo
     login(facilitator, client=facilitator_client)
     assert facilitator_client.get(f"/webhooks/{endpoint_id}").status_code == 200
     assert receiver.url in facilitator_client.get("/webhooks/").get_data(as_text=True)
+
+
+def test_the_api_reference_explains_webhooks(client):
+    page = client.get("/api/").get_data(as_text=True)
+    assert 'id="webhooks"' in page and "webhook-signature" in page
+    assert all(f"<code>{name}</code>" in page for name in ALL_EVENTS)

@@ -26,6 +26,10 @@ def init_app(app):
     from cop.mail import flush_outbox
     from cop.webhooks import changes  # noqa: F401  registers the session listeners once, at import
     from cop.webhooks.delivery import deliver_pending
+    from cop.webhooks.models import EVENT_TYPES
+
+    # For the API reference's Webhooks section (templates/webhooks/_reference.html).
+    app.add_template_global(EVENT_TYPES, "webhook_events")
 
     @app.after_request
     def _deliver_after_request(response):

@@ -128,12 +128,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """HTTPS to an address already checked; the certificate is still verified for the host name."""
 
     def __init__(self, host, port, address, timeout):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
         self.address = address
 
     def connect(self):
         sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(url: str, headers: dict, body: str) -> tuple[int, str]:
