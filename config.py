@@ -103,6 +103,16 @@ class Config:
     # The JSON API, per personal API token.
     COP_API_TOKEN_LIMIT = os.environ.get("COP_API_TOKEN_LIMIT", "120 per minute;3000 per hour")
 
+    # Webhooks: seconds to wait for a receiver; attempts per delivery (retried after RETRY_SECONDS, doubling each
+    # time); an endpoint is switched off after DISABLE_AFTER failed attempts in a row, and its owner told.
+    COP_WEBHOOK_TIMEOUT = float(os.environ.get("COP_WEBHOOK_TIMEOUT", "5"))
+    COP_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("COP_WEBHOOK_MAX_ATTEMPTS", "8"))
+    COP_WEBHOOK_RETRY_SECONDS = int(os.environ.get("COP_WEBHOOK_RETRY_SECONDS", "60"))
+    COP_WEBHOOK_DISABLE_AFTER = int(os.environ.get("COP_WEBHOOK_DISABLE_AFTER", "20"))
+    # Webhooks go only to https:// addresses on the public internet; this allows http:// and private and local
+    # addresses (a receiver on this machine for trying things out, the test suite's receiver).
+    COP_WEBHOOKS_ALLOW_PRIVATE = _bool("COP_WEBHOOKS_ALLOW_PRIVATE")
+
     # What members searched for (the words and the result count, never who) is kept this many days.
     COP_SEARCH_QUERY_DAYS = int(os.environ.get("COP_SEARCH_QUERY_DAYS", "180"))
 
@@ -152,6 +162,7 @@ class TestConfig(Config):
     COP_BASE_URL = "https://cop.example"
     COP_VIEW_FLUSH_SECONDS = 0.0  # every counted view is written once its response closes
     COP_SSO_ALLOW_HTTP = True  # the test identity provider serves http on 127.0.0.1
+    COP_WEBHOOKS_ALLOW_PRIVATE = True  # so does the test webhook receiver
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

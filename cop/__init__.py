@@ -61,7 +61,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     cli.init_app(app)
 
     from cop import (api, auth, competencies, dashboard, discussions, events, health, home, inbound, members, messages,
-                     notifications, orgs, practices, privacy, programs, reports, search, sso)
+                     notifications, orgs, practices, privacy, programs, reports, search, sso, webhooks)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp, url_prefix="/auth")
@@ -81,6 +81,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(dashboard.bp, url_prefix="/dashboard")
     app.register_blueprint(reports.bp, url_prefix="/reports")
     app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_blueprint(webhooks.bp, url_prefix="/webhooks")
     auth.init_app(app)
     practices.init_app(app)
     discussions.init_app(app)
@@ -95,6 +96,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     dashboard.init_app(app)
     reports.init_app(app)
     api.init_app(app)
+    webhooks.init_app(app)
     # Last, so the site's error handlers are the ones registered (flask-smorest's Api registers its own for
     # every HTTPException); the API's errors are still problem details, through errors.RESPONDERS.
     errors.init_app(app)

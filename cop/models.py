@@ -21,3 +21,4 @@ from cop.privacy.models import DataExport  # noqa: F401
 from cop.sso.models import ExternalIdentity, IdentityProvider  # noqa: F401
 from cop.dashboard.models import MemberVisit  # noqa: F401
 from cop.api.models import ApiToken  # noqa: F401
+from cop.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: F401

@@ -57,6 +57,8 @@ from cop.practices.models import Topic
 from cop.practices.taxonomy import ensure_taxonomy
 from cop.programs import services as programs
 from cop.programs.models import ProgramStage
+from cop.webhooks import services as hooks
+from cop.webhooks.models import WebhookDelivery
 from tests.conftest import CSRF_INPUT, PASSWORD, FormClient
 
 TABLE = Path(__file__).with_name("authorization.csv")
@@ -159,6 +161,11 @@ def build_world(app, folder: Path) -> World:
         _, invitation_token = accounts.create_invitation(email="newcomer@example.org", organization=company,
                                                          role=Role.member, by=manager)
         invitation = accounts.find_invitation(invitation_token)
+        # The manager's webhook endpoint, made last so the content above queues nothing for it.
+        endpoint, _ = hooks.register_endpoint(manager, url="http://127.0.0.1:9/hooks", event_types=["thread.created"])
+        delivery = WebhookDelivery(endpoint=endpoint, message_id="msg_world", event_type="thread.created",
+                                   subject_kind="thread", subject_id=thread.id, body="{}", attempts=1)
+        db.session.add(delivery)
         db.session.flush()
         world.ids.update(
             company_slug=company.slug, topic_slug=topic.slug, competency_slug=competency.slug,
@@ -168,7 +175,7 @@ def build_world(app, folder: Path) -> World:
             rsvp_id=rsvp.id, program_id=program.id, token_id=api_token.id, conversation_id=conversation.id,
             message_id=answer.id, file_id=answer.attachments[0].id,
             report_id=message_report.id, table="activity",
-            notification_id=notification.id, invitation_id=invitation.id, invitation_token=invitation_token,
+            notification_id=notification.id, endpoint_id=endpoint.id, delivery_id=delivery.id, invitation_id=invitation.id, invitation_token=invitation_token,
             member_id=member.id, reply_author_id=other_member.id, pending_id=pending.id,
             suspended_id=suspended.id, feed_token=accounts.new_feed_token(member),
             reset_token=accounts.password_reset_token(member),

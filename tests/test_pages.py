@@ -63,7 +63,8 @@ def _main_paths() -> list[str]:
 
 FACILITATOR_PAGES = ["/discussions/moderation", "/discussions/moderation/log", "/members/requests",
                      "/messages/reports", "/sso/orgs/harborview-credit-union", "/privacy/orgs/harborview-credit-union/delete",
-                     "/privacy/people/MEMBER/delete", "/dashboard/", "/dashboard/?period=365", "/api/tokens/all"]
+                     "/privacy/people/MEMBER/delete", "/dashboard/", "/dashboard/?period=365", "/api/tokens/all",
+                     "/webhooks/", "/webhooks/ENDPOINT"]
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +79,14 @@ def pages(sqlite_template, tmp_path_factory) -> dict[tuple[str, str], str]:
     assert result.exit_code == 0, result.output
     with app.app_context():
         paths = _main_paths()
+        endpoint_id = _webhook_endpoint()
     found = {}
     for who in (DEMO_MEMBER, DEMO_FACILITATOR):
         client = app.test_client()
         signed_in = client.post_form("/auth/signin", {"email": who, "password": DEMO_PASSWORD})
         assert signed_in.status_code == 302
         member_id = next(p for p in paths if p.startswith("/members/") and p[9:].isdigit())[9:]
-        for path in paths + ([p.replace("MEMBER", member_id) for p in FACILITATOR_PAGES]
+        for path in paths + ([p.replace("MEMBER", member_id).replace("ENDPOINT", endpoint_id) for p in FACILITATOR_PAGES]
                              if who == DEMO_FACILITATOR else _member_pages(app)):
             response = client.get(path)
             assert response.status_code == 200, (who, path, response.status_code)
@@ -92,6 +94,23 @@ def pages(sqlite_template, tmp_path_factory) -> dict[tuple[str, str], str]:
     yield found
     with app.app_context():
         db.engine.dispose()
+
+
+def _webhook_endpoint() -> str:
+    """The demo facilitator's webhook endpoint, with a delivery that went and one that keeps failing."""
+    from cop.auth.models import User
+    from cop.webhooks import services as hooks
+    from cop.webhooks.models import DeliveryStatus, WebhookDelivery
+
+    facilitator = db.session.scalar(sa.select(User).where(User.email == DEMO_FACILITATOR))
+    endpoint, _ = hooks.register_endpoint(facilitator, url="http://127.0.0.1:9/hooks", description="LMS sync",
+                                          event_types=["thread.created", "rsvp.changed"])
+    for n, (status, code) in enumerate([(DeliveryStatus.delivered, 204), (DeliveryStatus.pending, 500)]):
+        db.session.add(WebhookDelivery(endpoint=endpoint, message_id=f"msg_page{n}", event_type="thread.created",
+                                       subject_kind="thread", subject_id=1, body="{}", status=status, attempts=n + 1,
+                                       response_code=code, response_excerpt="Internal Server Error" if n else ""))
+    db.session.commit()
+    return str(endpoint.id)
 
 
 def _member_pages(app) -> list[str]:

@@ -17,11 +17,12 @@ NEUTRAL = CACHE_NEUTRAL
 
 # Tables whose writes never change a cached fragment: bookkeeping, mail, per-member state that pages fill
 # in per request (notification and message counts, read marks), private messages and their files, which no
-# cached page shows, and the record of e-mails taken in.
+# cached page shows, the record of e-mails taken in, API tokens and webhooks.
 IGNORED_TABLES = frozenset({
     "content_version", "search_changes", "search_indexes", "outbox_messages", "notifications",
     "notification_settings", "thread_reads", "alembic_version", "conversations", "conversation_members", "messages",
     "message_blocks", "message_reports", "message_attachments", "inbound_messages", "api_tokens",
+    "webhook_endpoints", "webhook_deliveries",
 })
 
 _BUMP = sa.text("UPDATE content_version SET value = value + 1 WHERE id = 1")

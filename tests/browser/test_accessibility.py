@@ -45,7 +45,7 @@ MEMBER_PAGES = ["/", "/practices/", "/practices/PRACTICE", "/practices/PRACTICE/
                 "/competencies/", "/competencies/communication", "/members/", "/orgs/", "/members/ME",
                 "/auth/settings", "/auth/settings/password", "/notifications/", "/search/?q=practice",
                 "/orgs/ORG", "/orgs/ORG/invitations", "/members/requests", "/privacy/export", "/privacy/delete",
-                "/sso/orgs/ORG"]
+                "/sso/orgs/ORG", "/webhooks/"]
 
 
 def test_public_pages_have_no_wcag_violations(page, live_server):
