@@ -68,8 +68,11 @@ def paginate(query, args: dict, *, scalars: bool = True) -> tuple[list, dict]:
 
 def next_page(position: int) -> str:
     """The address of this list from `position` on: the request's own, with a new cursor."""
-    values = {**request.view_args, **{key: request.args.getlist(key) for key in request.args if key != "cursor"},
-              "cursor": encode(position)}
+    args: dict[str, list[str]] = {}
+    for key, value in request.args.items(multi=True):
+        if key != "cursor":
+            args.setdefault(key, []).append(value)
+    values = {**request.view_args, **args, "cursor": encode(position)}
     return external_url(request.endpoint, **values)
 
 
