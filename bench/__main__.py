@@ -39,15 +39,15 @@ def api_read_token(url: str, email: str = data.BENCH_EMAIL) -> str:
 
 
 def pages_for(practice_id: int, build: dict, token: str = "") -> list[Page]:
-    """The library pages the targets hold, and the rest of what members open most: home, the discussions,
-    an event, the month calendar, a program comparison and the search page; with `token`, the API's
-    practice list and the thread page's thread and replies."""
+    """The pages the targets hold: the library, home, the discussions, an event, the month calendar, a
+    program comparison and the search page (issue 15 holds each to 50%); with `token`, the API's practice
+    list and the thread page's thread and replies (60%)."""
     thread_id = (build.get("discussions") or {}).get("thread_page_thread_id")
     event_id = (build.get("events") or {}).get("event_page_event_id")
     compared = "&".join(f"ids={i}" for i in (build.get("program_ids") or [])[:COMPARED])
     pages = [
         Page("baseline (bare Flask, 20 rows)", "/", "baseline"),
-        Page("home", "/", "app"),
+        Page("home", "/", "app", target=True),
         Page("library list", "/practices/", "app", target=True),
         Page("library list, filtered+sorted p3", FILTERED, "app", target=True),
         Page("practice page", f"/practices/{practice_id}", "app", target=True),
@@ -57,11 +57,11 @@ def pages_for(practice_id: int, build: dict, token: str = "") -> list[Page]:
     if thread_id:
         pages.append(Page("thread page (50 replies)", f"/discussions/{thread_id}", "app", target=True))
     if event_id:
-        pages.append(Page("event page", f"/events/{event_id}", "app"))
-    pages.append(Page("month calendar", "/events/calendar", "app"))
+        pages.append(Page("event page", f"/events/{event_id}", "app", target=True))
+    pages.append(Page("month calendar", "/events/calendar", "app", target=True))
     if compared:
-        pages.append(Page(f"programs compared ({COMPARED})", f"/programs/compare?{compared}", "app"))
-    pages.append(Page("search page, no query", "/search/", "app"))
+        pages.append(Page(f"programs compared ({COMPARED})", f"/programs/compare?{compared}", "app", target=True))
+    pages.append(Page("search page, no query", "/search/", "app", target=True))
     if token:
         api = dict(target=True, token=token, target_ratio=API_TARGET)
         pages.append(Page("API practice list", "/api/v1/practices", "app", **api))

@@ -20,7 +20,7 @@ from cop.events.calendars import ics_attachment
 from cop.events.models import (DEFAULT_QUESTIONS, Event, EventKind, EventSeries, EventStatus, FeedbackAnswer,
                                FeedbackQuestion, FeedbackResponse, Intent, QuestionKind, Rsvp, RsvpStatus)
 from cop.events.recurrence import Repeat, occurrences
-from cop.extensions import begin_write, db, utcnow
+from cop.extensions import HotRead, begin_write, db, utcnow
 from cop.links import external_url
 from cop.mail import send_mail
 from cop.notifications.services import notify
@@ -46,6 +46,15 @@ class EventError(ValueError):
 
 class CapacityError(EventError):
     """The capacity asked for is below the number of people already confirmed."""
+
+
+_EVENT_TITLE = HotRead(sa.select(Event.__table__.c.title).where(Event.__table__.c.id == sa.bindparam("event_id")))
+
+
+def event_title(event_id: int) -> str | None:
+    """The event's title, or None if there is no such event (a cached event page decides with this)."""
+    row = _EVENT_TITLE.first({"event_id": event_id})
+    return row[0] if row else None
 
 
 @sa.event.listens_for(so.Session, "after_flush")

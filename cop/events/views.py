@@ -163,7 +163,7 @@ def _calendar_main() -> tuple[str, str]:
 @fragments.cached_page
 def detail(event_id):
     # Every signed-in member sees every event: what is left to decide is that this one exists.
-    title = db.session.scalar(sa.select(Event.title).where(Event.id == event_id))
+    title = services.event_title(event_id)
     if title is None or not getattr(current_user, "is_active", False):
         abort(404)
     # The page is the viewer's own (their RSVP, their organization's seats, what they may run) and moves

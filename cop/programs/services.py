@@ -16,7 +16,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from cop.auth.models import MemberStatus, User
-from cop.extensions import db, utcnow
+from cop.extensions import HotRead, db, utcnow
+from cop.forms import DATABASE_INT_MAX
 from cop.notifications import services as notifications
 from cop.orgs.models import Organization
 from cop.programs.models import (BUDGET_OWNERS, FUNDING_SOURCES, MENTOR_SOURCES, PROGRAM_TYPES, SHARABLE_FIELDS,
@@ -174,9 +175,13 @@ def visible_programs(viewer):
     """Programs `viewer` may find (every program, for any approved member; nothing otherwise). Each
     field still has to pass `Program.shows`; `program_search_text` gives only community-shared words."""
     query = sa.select(Program)
-    if not (getattr(viewer, "is_authenticated", False) and getattr(viewer, "is_active", False)):
+    if not may_find_programs(viewer):
         query = query.where(sa.false())
     return query
+
+
+def may_find_programs(viewer) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False) and getattr(viewer, "is_active", False))
 
 
 def with_list_data(query):
@@ -305,12 +310,17 @@ def programs_of(organization_id: int | None, profile: bool = False) -> list[Prog
     return db.session.scalars((with_profile_data if profile else with_list_data)(query)).unique().all()
 
 
+_EXISTING_PROGRAMS = HotRead(sa.select(Program.__table__.c.id)
+                             .where(Program.__table__.c.id.in_(sa.bindparam("ids", expanding=True))))
+
+
 def visible_program_ids(ids, viewer) -> set[int]:
-    """Which of these program ids `viewer` may see, without loading the programs."""
-    if not ids:
+    """Which of these program ids `viewer` may see, without loading the programs (a cached comparison
+    decides with this first)."""
+    asked = sorted({i for i in ids if 0 < i <= DATABASE_INT_MAX})
+    if not asked or not may_find_programs(viewer):
         return set()
-    return set(db.session.scalars(visible_programs(viewer).with_only_columns(Program.id)
-                                  .where(Program.id.in_(list(ids)))))
+    return {program_id for program_id, in _EXISTING_PROGRAMS.rows({"ids": asked})}
 
 
 def programs_by_ids(ids, viewer) -> list[Program]:
