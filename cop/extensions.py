@@ -316,6 +316,25 @@ class HotRead:
         return dict(zip(self.names, row)) if row is not None else None
 
 
+def loaded_instance(model, values: dict):
+    """A persistent `model` instance from a hot read's row (column attribute names to values), as the ORM's
+    loader would give it but without its cost, which is more than the query's; the instance the session
+    already holds, if it holds one."""
+    known = db.session.identity_map.get(db.session.identity_key(model, values["id"]))
+    if known is not None:
+        return known
+    instance = sa.orm.attributes.manager_of_class(model).new_instance()
+    instance.__dict__.update(values)
+    sa.orm.make_transient_to_detached(instance)
+    db.session.add(instance)
+    return instance
+
+
+def column_attributes(model) -> list[tuple[str, str]]:
+    """(attribute, column name) for each column of `model`: what a hot read's row fills."""
+    return [(attr.key, attr.columns[0].name) for attr in model.__mapper__.column_attrs]
+
+
 class _HotPlan(NamedTuple):
     """What a hot read keeps per dialect and list lengths: its SQL and how to fill in and read back values."""
 

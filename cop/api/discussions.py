@@ -7,6 +7,7 @@ import sqlalchemy.orm as so
 from flask_smorest import abort
 
 from cop.api import v1
+from cop.api.answers import cached_answer
 from cop.api.access import caller, not_found, post_limit, token_limit
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.practices import practice_or_404
@@ -140,10 +141,17 @@ def list_threads(args):
     return page(*paginate(talk.with_list_data(talk.list_threads(query, args["show"], user)), args))
 
 
+def _decide_thread(thread_id: int) -> None:
+    """Before a kept answer about the thread is looked up: 404 unless the caller may read it."""
+    if not talk.is_thread_visible(thread_id, caller()):
+        not_found("That thread")
+
+
 @v1.route("/threads/<int:thread_id>", tags=[TAG])
+@token_limit
+@cached_answer(decide=_decide_thread)
 @v1.etag
 @v1.response(200, ThreadDetail)
-@token_limit
 def get_thread(thread_id):
     """One thread with its opening post."""
     return _thread_or_404(thread_id)
@@ -174,10 +182,11 @@ def create_thread(data):
 
 
 @v1.route("/threads/<int:thread_id>/replies", tags=[TAG])
+@token_limit
+@cached_answer(decide=_decide_thread)
 @v1.etag
 @v1.arguments(PageArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(ReplyOut, "ReplyPage"))
-@token_limit
 def list_replies(args, thread_id):
     """A thread's replies in threaded order, as its page shows them."""
     thread = _thread_or_404(thread_id)

@@ -6,6 +6,7 @@ import sqlalchemy.orm as so
 from flask_smorest import abort
 
 from cop.api import v1
+from cop.api.answers import cached_answer
 from cop.api.access import caller, not_found, token_limit
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.schemas import Line, Named, Person, Text, UTCDateTime, enum_field, site_url
@@ -155,10 +156,11 @@ def _classification(data: dict, practice: Practice | None = None) -> library.Cla
 
 
 @v1.route("/practices", tags=[TAG])
+@token_limit
+@cached_answer()
 @v1.etag
 @v1.arguments(ListArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(PracticeCard, "PracticePage"))
-@token_limit
 def list_practices(args):
     """Published practices, filtered and sorted as the library filters and sorts them."""
     organization = _by_slug(Organization, args.get("organization"), "organization")

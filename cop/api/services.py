@@ -10,7 +10,8 @@ import sqlalchemy.orm as so
 
 from cop.auth.models import MemberStatus, User
 from cop.cache import versions
-from cop.extensions import db, utcnow
+from cop.auth import viewer
+from cop.extensions import HotRead, column_attributes, db, loaded_instance, utcnow
 from cop.api.models import ApiToken, TokenScope
 
 SECRET_PREFIX = "cop_"
@@ -47,15 +48,37 @@ def issue_token(user: User, *, name: str, scope: TokenScope, days: int) -> tuple
     return token, secret
 
 
+def _token_statement() -> HotRead:
+    # Built on first use: every API request runs it. The token, its member and the content version the
+    # kept answers are keyed by, in one statement.
+    if not _token_statements:
+        tokens, users = ApiToken.__table__, User.__table__
+        _token_statements.append(HotRead(
+            sa.select(*(column.label(f"t_{column.name}") for column in tokens.c),
+                      *(column.label(f"u_{column.name}") for column in users.c),
+                      versions.version_column(users.c.id).label("content_version"))
+            .join_from(tokens, users, users.c.id == tokens.c.user_id)
+            .where(tokens.c.secret_hash == sa.bindparam("secret_hash"))))
+    return _token_statements[0]
+
+
+_token_statements: list[HotRead] = []
+
+
 def find_token(secret: str) -> ApiToken | None:
     """The usable token with this secret, its member loaded; None for anything else, including the
     tokens of members who are suspended, pending, declined or deleted (they stop at once)."""
     if not secret or len(secret) > MAX_SECRET_LENGTH or not secret.startswith(SECRET_PREFIX):
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.secret_hash == digest(secret))
-                              .options(so.joinedload(ApiToken.user).joinedload(User.organization)))
-    if token is None or not token.is_usable or token.user.status is not MemberStatus.active:
+    row = _token_statement().mapping({"secret_hash": digest(secret)})
+    if row is None:
         return None
+    token = loaded_instance(ApiToken, {key: row[f"t_{column}"] for key, column in column_attributes(ApiToken)})
+    if not token.is_usable or row["u_status"] is not MemberStatus.active:
+        return None
+    user = loaded_instance(User, {key: row[f"u_{column}"] for key, column in column_attributes(User)})
+    so.attributes.set_committed_value(token, "user", user)
+    viewer.remember_extras({"content_version": row["content_version"]})
     return token
 
 

@@ -12,7 +12,7 @@ import sqlalchemy.orm as so
 from flask import g
 
 from cop.auth.models import MemberStatus, User
-from cop.extensions import HotRead, db
+from cop.extensions import HotRead, column_attributes, loaded_instance
 
 # (name, function (users.id column) -> scalar SQL expression); each value lands in g.viewer_extras[name].
 VIEWER_EXTRAS: list[tuple[str, Callable]] = []
@@ -36,7 +36,7 @@ _columns: list[tuple[str, str]] = []
 def _column_names() -> list[tuple[str, str]]:
     # Read lazily: touching the mapper at import would configure every mapper before all models exist.
     if not _columns:
-        _columns.extend((attr.key, attr.columns[0].name) for attr in User.__mapper__.column_attrs)
+        _columns.extend(column_attributes(User))
     return _columns
 
 
@@ -46,19 +46,17 @@ def load(user_id: int, token: str) -> User | None:
     if row is None or row["session_token"] != token or row["status"] is not MemberStatus.active:
         return None
     g.viewer_extras = {name: row[f"extra_{name}"] for name, _ in VIEWER_EXTRAS}
-    known = db.session.identity_map.get(db.session.identity_key(User, user_id))
-    if known is not None:
-        return known
-    user = so.attributes.manager_of_class(User).new_instance()
-    user.__dict__.update({key: row[column] for key, column in _column_names()})
-    so.make_transient_to_detached(user)
-    db.session.add(user)
-    return user
+    return loaded_instance(User, {key: row[column] for key, column in _column_names()})
 
 
 def extra(name: str, default=None):
     """A value loaded with the member this request (None outside a signed-in request)."""
     return g.get("viewer_extras", {}).get(name, default)
+
+
+def remember_extras(values: dict) -> None:
+    """For a request whose member was loaded another way (by API token): the extras read with them."""
+    g.viewer_extras = dict(values)
 
 
 def forget_extra(name: str) -> None:

@@ -170,10 +170,15 @@ class Thread(db.Model):
         return self.hidden_at is not None
 
     def can_view(self, user) -> bool:
-        """Approved members read every thread a facilitator has not hidden; facilitators read those too."""
+        return Thread.visible_to(user, hidden=self.is_hidden)
+
+    @staticmethod
+    def visible_to(user, *, hidden: bool) -> bool:
+        """Approved members read every thread a facilitator has not hidden; facilitators read those too (the
+        rule for a thread that is not loaded, knowing only whether it is hidden)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return False
-        return not self.is_hidden or user.is_facilitator
+        return not hidden or user.is_facilitator
 
     def can_reply(self, user) -> bool:
         if not self.can_view(user) or self.is_hidden:

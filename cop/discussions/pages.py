@@ -66,8 +66,7 @@ class ThreadState:
     marked: frozenset = frozenset()
 
     def visible_to(self, user) -> bool:
-        """`Thread.can_view`, without loading the thread."""
-        return user.is_active and (not self.hidden or user.is_facilitator)
+        return Thread.visible_to(user, hidden=self.hidden)
 
     @property
     def unread(self) -> bool:

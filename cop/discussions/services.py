@@ -105,6 +105,17 @@ def category_for(slug: str) -> Category | None:
 
 # Who sees what. Search, feeds and every list ask these, so a hidden post can't leak through one of them.
 
+_THREAD_VISIBILITY = HotRead(sa.select(Thread.__table__.c.hidden_at, Thread.__table__.c.merged_into_id)
+                             .where(Thread.__table__.c.id == sa.bindparam("thread_id")))
+
+
+def is_thread_visible(thread_id: int, user) -> bool:
+    """Whether `user` may read the thread with this id where it is (not merged into another), without loading
+    it: the decision a cached answer about the thread is served after."""
+    row = _THREAD_VISIBILITY.first({"thread_id": thread_id})
+    return row is not None and row[1] is None and Thread.visible_to(user, hidden=row[0] is not None)
+
+
 def visible_threads_for(user):
     """Threads `user` may find in lists, feeds and search results: not hidden by a facilitator and not
     merged into another thread. Facilitators get the same lists; hidden threads reach them through the
