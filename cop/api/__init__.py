@@ -44,11 +44,10 @@ def init_app(app):
     csrf.exempt(v1)
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith("api_v1."):
-            # The sign-in gate, the same-site check for posts and the skipping of limits for reads are for
-            # pages a browser shows; the API decides with the request's token (access.authenticate).
+            # The sign-in gate and the same-site check for posts are for pages a browser shows; the API
+            # decides with the request's token (access.authenticate), which also counts the token's budget.
             view.is_public = True
             view.allows_cross_site = True
-            view.limits_reads = True
     errors.RESPONDERS[PREFIX + "/"] = problems.problem_for
     cli.init_app(app)
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import g
 
 from cop.api import v1
-from cop.api.access import not_found, token_limit
+from cop.api.access import not_found
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.schemas import Named, enum_field, iso_utc, site_url
 from cop.auth.models import Role, User
@@ -74,7 +74,6 @@ def _count_people(orgs: list[Organization]) -> None:
 @v1.etag
 @v1.arguments(OrganizationArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(OrganizationOut, "OrganizationPage"))
-@token_limit
 def list_organizations(args):
     """The organizations in the directory, by name, filtered as the directory filters them."""
     query = organizations.directory(q=args.get("q", ""), kind=args.get("kind", ""),
@@ -88,7 +87,6 @@ def list_organizations(args):
 @v1.route("/organizations/<slug>", tags=[TAG])
 @v1.etag
 @v1.response(200, OrganizationOut)
-@token_limit
 def get_organization(slug):
     """One organization in the directory, by its slug."""
     org = db.session.scalar(sa.select(Organization).where(Organization.slug == slug, LISTED))
@@ -102,7 +100,6 @@ def get_organization(slug):
 @v1.etag
 @v1.arguments(PeopleArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(PersonOut, "PersonPage"))
-@token_limit
 def list_people(args):
     """The people directory: active members, by name, filtered as the directory filters them."""
     return page(*paginate(people.directory(q=args.get("q", ""), kind=args.get("kind", ""),
@@ -112,7 +109,6 @@ def list_people(args):
 @v1.route("/people/<int:user_id>", tags=[TAG])
 @v1.etag
 @v1.response(200, PersonOut)
-@token_limit
 def get_person(user_id):
     """One active member, with what their profile page shows every member."""
     person = db.session.scalar(people.directory().where(User.id == user_id))

@@ -8,7 +8,7 @@ from flask_smorest import abort
 
 from cop.api import v1
 from cop.api.answers import cached_answer
-from cop.api.access import caller, not_found, post_limit, token_limit
+from cop.api.access import caller, not_found, post_limit
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.practices import practice_or_404
 from cop.api.schemas import Line, Named, Person, Text, UTCDateTime, enum_field, site_url
@@ -126,7 +126,6 @@ def _reply_or_422(thread: Thread, reply_id: int | None, field: str) -> Reply | N
 @v1.etag
 @v1.arguments(ThreadArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(ThreadCard, "ThreadPage"))
-@token_limit
 def list_threads(args):
     """Threads as the discussion tabs list them, optionally in one category or about one practice."""
     user = caller()
@@ -148,7 +147,6 @@ def _decide_thread(thread_id: int) -> None:
 
 
 @v1.route("/threads/<int:thread_id>", tags=[TAG])
-@token_limit
 @cached_answer(decide=_decide_thread)
 @v1.etag
 @v1.response(200, ThreadDetail)
@@ -160,7 +158,6 @@ def get_thread(thread_id):
 @v1.route("/threads", methods=["POST"], tags=[TAG])
 @v1.arguments(ThreadIn)
 @v1.response(201, ThreadDetail)
-@token_limit
 @post_limit
 def create_thread(data):
     """Ask a question or start a discussion, as on the site: you follow it, and followers of its category
@@ -182,7 +179,6 @@ def create_thread(data):
 
 
 @v1.route("/threads/<int:thread_id>/replies", tags=[TAG])
-@token_limit
 @cached_answer(decide=_decide_thread)
 @v1.etag
 @v1.arguments(PageArgs, location="query", unknown=ma.EXCLUDE)
@@ -198,7 +194,6 @@ def list_replies(args, thread_id):
 @v1.route("/threads/<int:thread_id>/replies", methods=["POST"], tags=[TAG])
 @v1.arguments(ReplyIn)
 @v1.response(201, ReplyOut)
-@token_limit
 @post_limit
 def create_reply(data, thread_id):
     """Reply to the thread, or to one of its replies."""
@@ -217,7 +212,6 @@ def create_reply(data, thread_id):
 @v1.route("/threads/<int:thread_id>/answer", methods=["PUT"], tags=[TAG])
 @v1.arguments(AnswerIn)
 @v1.response(200, ThreadDetail)
-@token_limit
 def mark_answer(data, thread_id):
     """Mark the reply that answered a question (its author or a facilitator); one answer per question."""
     thread = _thread_or_404(thread_id)
@@ -234,7 +228,6 @@ def mark_answer(data, thread_id):
 
 @v1.route("/threads/<int:thread_id>/answer", methods=["DELETE"], tags=[TAG])
 @v1.response(204)
-@token_limit
 def unmark_answer(thread_id):
     """Take the answer mark away: the question shows as unanswered again."""
     thread = _thread_or_404(thread_id)

@@ -6,7 +6,7 @@ import sqlalchemy.orm as so
 from flask_smorest import abort
 
 from cop.api import v1
-from cop.api.access import caller, not_found, token_limit
+from cop.api.access import caller, not_found
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.schemas import Named, UTCDateTime, enum_field, site_url
 from cop.events import services as events
@@ -98,7 +98,6 @@ def _event_or_404(event_id: int) -> Event:
 @v1.etag
 @v1.arguments(EventArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(EventOut, "EventPage"))
-@token_limit
 def list_events(args):
     """Upcoming events (soonest first) or past ones (latest first), as the events pages list them."""
     query = events.upcoming_events() if args["when"] == "upcoming" else events.past_events()
@@ -110,7 +109,6 @@ def list_events(args):
 @v1.route("/events/<int:event_id>", tags=[TAG])
 @v1.etag
 @v1.response(200, EventOut)
-@token_limit
 def get_event(event_id):
     """One event, with your RSVP if you have one."""
     return _event_or_404(event_id)
@@ -119,7 +117,6 @@ def get_event(event_id):
 @v1.route("/events/<int:event_id>/rsvp", methods=["PUT"], tags=[TAG])
 @v1.arguments(RsvpIn)
 @v1.response(200, RsvpOut)
-@token_limit
 def rsvp(data, event_id):
     """RSVP: a seat if one is free (and your organization is under its cap), otherwise a place on the
     waitlist. A confirmation e-mail with a calendar file goes out as on the site."""
@@ -135,7 +132,6 @@ def rsvp(data, event_id):
 
 @v1.route("/events/<int:event_id>/rsvp", methods=["DELETE"], tags=[TAG])
 @v1.response(200, RsvpOut)
-@token_limit
 def cancel_rsvp(event_id):
     """Cancel your RSVP; a freed seat goes to the first person waiting, in the same step."""
     event = _event_or_404(event_id)
@@ -152,7 +148,6 @@ def cancel_rsvp(event_id):
 @v1.etag
 @v1.arguments(RsvpArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(RsvpOut, "RsvpPage"))
-@token_limit
 def my_rsvps(args):
     """Your RSVPs, the events soonest first."""
     query = (sa.select(Rsvp).join(Event, Event.id == Rsvp.event_id).where(Rsvp.user_id == caller().id)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from cop.api import v1
-from cop.api.access import caller, not_found, token_limit
+from cop.api.access import caller, not_found
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.schemas import Person, UTCDateTime
 from cop.extensions import db
@@ -46,7 +46,6 @@ def _own_or_404(notification_id: int) -> Notification:
 @v1.etag
 @v1.arguments(NotificationArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(NotificationOut, "NotificationPage"))
-@token_limit
 def list_notifications(args):
     """Your notifications, newest first."""
     query = (sa.select(Notification).where(Notification.user_id == caller().id)
@@ -59,7 +58,6 @@ def list_notifications(args):
 
 @v1.route("/notifications/<int:notification_id>/read", methods=["POST"], tags=[TAG])
 @v1.response(200, NotificationOut)
-@token_limit
 def read_notification(notification_id):
     """Mark one of your notifications read."""
     notification = _own_or_404(notification_id)
@@ -70,7 +68,6 @@ def read_notification(notification_id):
 
 @v1.route("/notifications/read", methods=["POST"], tags=[TAG])
 @v1.response(200, ReadAll)
-@token_limit
 def read_all_notifications():
     """Mark every notification of yours read."""
     marked = notices.mark_all_read(caller())

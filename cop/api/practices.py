@@ -7,7 +7,7 @@ from flask_smorest import abort
 
 from cop.api import v1
 from cop.api.answers import cached_answer
-from cop.api.access import caller, not_found, token_limit
+from cop.api.access import caller, not_found
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.schemas import Line, Named, Person, Text, UTCDateTime, enum_field, site_url
 from cop.competencies.models import Competency
@@ -156,7 +156,6 @@ def _classification(data: dict, practice: Practice | None = None) -> library.Cla
 
 
 @v1.route("/practices", tags=[TAG])
-@token_limit
 @cached_answer()
 @v1.etag
 @v1.arguments(ListArgs, location="query", unknown=ma.EXCLUDE)
@@ -175,7 +174,6 @@ def list_practices(args):
 @v1.route("/practices/<int:practice_id>", tags=[TAG])
 @v1.etag
 @v1.response(200, PracticeDetail)
-@token_limit
 def get_practice(practice_id):
     """One practice, if your token may see it (drafts: their author, their organization's managers and
     facilitators)."""
@@ -185,7 +183,6 @@ def get_practice(practice_id):
 @v1.route("/practices", methods=["POST"], tags=[TAG])
 @v1.arguments(PracticeIn)
 @v1.response(201, PracticeDetail)
-@token_limit
 def create_practice(data):
     """Write a practice for your organization, as a draft or published."""
     user = caller()
@@ -200,7 +197,6 @@ def create_practice(data):
 @v1.route("/practices/<int:practice_id>", methods=["PATCH"], tags=[TAG])
 @v1.arguments(PracticeChange(partial=True))
 @v1.response(200, PracticeDetail)
-@token_limit
 def update_practice(data, practice_id):
     """Change a practice: what you leave out stays as it is. A revision is kept when the words change."""
     practice = practice_or_404(practice_id, for_edit=True)
@@ -217,7 +213,6 @@ def update_practice(data, practice_id):
 
 @v1.route("/practices/<int:practice_id>/publish", methods=["POST"], tags=[TAG])
 @v1.response(200, PracticeDetail)
-@token_limit
 def publish_practice(practice_id):
     """Publish a draft (published practices stay as they are)."""
     practice = practice_or_404(practice_id, for_edit=True)
@@ -233,7 +228,6 @@ def publish_practice(practice_id):
 @v1.etag
 @v1.arguments(PageArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(Revision, "RevisionPage"))
-@token_limit
 def list_revisions(args, practice_id):
     """A practice's saved versions, newest first."""
     practice = practice_or_404(practice_id)

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_smorest import abort
 
 from cop.api import v1
-from cop.api.access import caller, not_found, token_limit
+from cop.api.access import caller, not_found
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.schemas import Named, UTCDateTime, enum_field, site_url
 from cop.programs import services as programs
@@ -162,7 +162,6 @@ def _peer_filter(args: dict) -> programs.PeerFilter:
 @v1.etag
 @v1.arguments(ProgramArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, page_schema(ProgramOut, "ProgramPage"))
-@token_limit
 def list_programs(args):
     """Program profiles, by organization then name, filtered as "peers like us" filters them."""
     query = programs.with_profile_data(programs.peer_query(_peer_filter(args), caller()))
@@ -172,7 +171,6 @@ def list_programs(args):
 @v1.route("/programs/<int:program_id>", tags=[TAG])
 @v1.etag
 @v1.response(200, ProgramOut)
-@token_limit
 def get_program(program_id):
     """One program profile, each group of fields only if the program shares it with you."""
     program = programs.load_program(program_id, caller())
@@ -185,7 +183,6 @@ def get_program(program_id):
 @v1.etag
 @v1.arguments(PeerArgs, location="query", unknown=ma.EXCLUDE)
 @v1.response(200, Aggregates)
-@token_limit
 def peer_aggregates(args):
     """The peer aggregates over the programs the filters find, as the programs page shows them: each is
     withheld when the programs answering it come from fewer than three organizations."""

@@ -8,7 +8,7 @@ from flask_smorest import abort
 from markupsafe import Markup
 
 from cop.api import v1
-from cop.api.access import caller, member_key, token_limit
+from cop.api.access import caller, member_key
 from cop.api.paging import PageArgs, decode, next_page
 from cop.extensions import limiter
 from cop.links import external_url
@@ -28,6 +28,13 @@ search_member_limit = limiter.shared_limit(lambda: current_app.config["COP_SEARC
                                            key_func=member_key)
 search_address_limit = limiter.shared_limit(lambda: current_app.config["COP_SEARCH_ADDRESS_LIMIT"],
                                             scope="search-address", key_func=get_remote_address)
+
+
+def reads_limited(view):
+    """Searching is the one API read the limiter checks (see `cop.extensions._read_without_limits`); the wrappers
+    above carry the mark outwards."""
+    view.limits_reads = True
+    return view
 
 
 class SearchArgs(PageArgs):
@@ -78,9 +85,9 @@ def _result(hit, obj, terms) -> dict:
 @v1.response(200, ResultPage)
 @v1.alt_response(503, description="The search index is being rebuilt or is catching up; ask again after "
                                   "`Retry-After` seconds.")
-@token_limit
 @search_address_limit
 @search_member_limit
+@reads_limited
 def search(args):
     """Search practices, discussions, events, programs, organizations and people: only what you may see."""
     position, limit = decode(args.get("cursor")), args["limit"]
