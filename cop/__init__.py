@@ -22,7 +22,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     # Logged SQL errors never carry their bound parameters (password hashes, session tokens, posts).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
                                                "hide_parameters": True}
-    from cop import cli, errors, forms, links, mail, security, storage, text
+    from cop import afterwards, cli, errors, forms, links, mail, security, storage, text
 
     if app.config["ENV_NAME"] == "production":
         security.configure_production(app)
@@ -55,6 +55,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     security.init_app(app)
     forms.init_app(app)
     mail.init_app(app)
+    afterwards.init_app(app)
     storage.init_app(app)
     links.init_app(app)
     text.init_app(app)

@@ -8,16 +8,12 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app):
+    from cop import afterwards
     from cop.extensions import db
 
-    @app.after_request
-    def _build_after_request(response):
-        # An export asked for in this request is built once the answer has gone out; the queue keeps it
-        # meanwhile, and `flask privacy build-exports` builds it if this worker dies first.
-        if db.session.info.pop("exports_queued", False):
-            app_object = app
-            response.call_on_close(lambda: _build_quietly(app_object))
-        return response
+    # An export asked for in a request is built once the answer has gone out; the queue keeps it meanwhile,
+    # and `flask privacy build-exports` builds it if this worker dies first.
+    afterwards.register("exports_queued", _build_after_response, "Building data exports after the request failed")
 
     @app.cli.group("privacy")
     def privacy_cli():
@@ -43,16 +39,9 @@ def init_app(app):
         click.echo(f"Removed {expired} expired export(s).")
 
 
-def _build_quietly(app):
-    from cop.extensions import db
+def _build_after_response(app):
     from cop.mail import flush_outbox
     from cop.privacy.services import build_pending_exports
 
-    with app.app_context():
-        try:
-            build_pending_exports()
-            flush_outbox()
-        except Exception:  # the export stays queued; the next request or cron builds it
-            log.exception("Building data exports after the request failed")
-        finally:
-            db.session.remove()
+    build_pending_exports()
+    flush_outbox()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from cop.auth.models import Role, User
+from cop.auth.models import User
 from cop.dashboard.models import MemberVisit
 from cop.dashboard.services import Period, csv_safe, month_of
 from cop.events.models import (Event, EventKind, EventStatus, FeedbackAnswer, FeedbackResponse, Rsvp,

@@ -11,18 +11,14 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app):
+    from cop import afterwards
     from cop.extensions import db
     from cop.search import changes  # noqa: F401  registers the session listeners once, at import
     from cop.search import engine
 
-    @app.after_request
-    def _sync_after_commit(response):
-        # Index what this request committed once the answer has gone out; the change log keeps it
-        # safe meanwhile, and any later writer or `flask search sync` catches up if this one dies.
-        if db.session.info.pop("search_ready", False):
-            app_object = current_app._get_current_object()
-            response.call_on_close(lambda: _sync_quietly(app_object))
-        return response
+    # Index what a request committed once the answer has gone out; the change log keeps it safe meanwhile,
+    # and any later writer or `flask search sync` catches up if this worker dies.
+    afterwards.register("search_ready", _sync_after_response, "Search sync after commit failed")
 
     @app.cli.group("search")
     def search_cli():
@@ -82,19 +78,13 @@ def init_app(app):
                        f"(it rebuilds its index when it is back).")
 
 
-def _sync_quietly(app):
-    from cop.extensions import db
+def _sync_after_response(app):
     from cop.search import engine
 
-    with app.app_context():
-        try:
-            engine.sync(app, rebuild_inline=True)  # a context and session of its own, after the response
-        except (engine.IndexRebuilding, engine.CatchingUp):  # logged where found; a build is under way
-            pass
-        except Exception:  # the change log still holds the work; the next sync applies it
-            log.exception("Search sync after commit failed")
-        finally:
-            db.session.remove()
+    try:
+        engine.sync(app, rebuild_inline=True)
+    except (engine.IndexRebuilding, engine.CatchingUp):  # logged where found; a build is under way
+        pass
 
 
 def sync_now(app=None):

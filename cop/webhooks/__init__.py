@@ -2,27 +2,21 @@
 payloads (Standard Webhooks), queued with the change and delivered after the commit with retries."""
 
 import click
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 bp = Blueprint("webhooks", __name__)
 
 
-def _deliver_after(app):
-    from cop.extensions import db
+def _deliver_after_response(app):
     from cop.mail import flush_outbox
     from cop.webhooks.delivery import deliver_pending
 
-    with app.app_context():
-        try:
-            deliver_pending()
-            flush_outbox()
-        except Exception:  # the deliveries stay queued; `flask webhooks deliver` or the next request retries
-            app.logger.exception("Delivering webhooks failed")
-            db.session.rollback()
+    deliver_pending()
+    flush_outbox()
 
 
 def init_app(app):
-    from cop.extensions import db
+    from cop import afterwards
     from cop.mail import flush_outbox
     from cop.webhooks import changes  # noqa: F401  registers the session listeners once, at import
     from cop.webhooks.delivery import deliver_pending
@@ -31,13 +25,9 @@ def init_app(app):
     # For the API reference's Webhooks section (templates/webhooks/_reference.html).
     app.add_template_global(EVENT_TYPES, "webhook_events")
 
-    @app.after_request
-    def _deliver_after_request(response):
-        # Sent once the response has gone out, so a slow receiver never holds up the member's page.
-        if db.session.info.pop("webhooks_ready", False):
-            target = current_app._get_current_object()
-            response.call_on_close(lambda: _deliver_after(target))
-        return response
+    # Sent once the response has gone out, so a slow receiver never holds up the member's page; the deliveries
+    # stay queued for `flask webhooks deliver` or the next request if this fails.
+    afterwards.register("webhooks_ready", _deliver_after_response, "Delivering webhooks failed")
 
     @app.cli.group("webhooks")
     def webhooks_cli():
