@@ -112,10 +112,15 @@ def test_each_token_has_its_own_rate_limit(app, member, make_user):
     app.config["COP_API_TOKEN_LIMIT"] = "3 per minute"
     first, second = token_for(app, member), token_for(app, make_user())
     api = app.test_client()
-    answers = [api.get("/api/v1/practices", headers=bearer(first)).status_code for _ in range(4)]
-    assert answers == [200, 200, 200, 429]
+    answers = [api.get("/api/v1/practices", headers=bearer(first)) for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    # Each answer says what is left, kept answers (the second and third) too.
+    assert [answer.headers["X-RateLimit-Remaining"] for answer in answers] == ["2", "1", "0", "0"]
+    assert {answer.headers["X-RateLimit-Limit"] for answer in answers} == {"3"}
+    assert int(answers[0].headers["X-RateLimit-Reset"]) > time.time()
     limited = api.get("/api/v1/practices", headers=bearer(first))
     assert limited.mimetype == "application/problem+json" and int(limited.headers["Retry-After"]) > 0
+    assert limited.headers["X-RateLimit-Remaining"] == "0"
     assert api.get("/api/v1/practices", headers=bearer(second)).status_code == 200
 
 

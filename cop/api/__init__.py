@@ -72,7 +72,7 @@ def _after(response):
         sent = request.if_none_match.as_set()
         if len(sent) == 1:
             response.set_etag(next(iter(sent)))
-    return access.note_use(response)
+    return access.note_use(access.budget_headers(response))
 
 
 from cop.api import (directory, discussions, events, notifications, practices, programs, search,  # noqa: E402,F401

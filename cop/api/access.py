@@ -94,10 +94,23 @@ def check_budget(token: ApiToken) -> None:
     if budget is None:
         budget = _budgets[text] = parse_many(text)
     keys = (current_app.config.get("RATELIMIT_KEY_PREFIX", ""), "api-token", str(token.id))
-    for item in budget:
-        if not limiter.limiter.hit(item, *keys):
-            reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
-            raise OverBudget(retry_after=max(1, math.ceil(reset_at - time.time())))
+    within = [limiter.limiter.hit(item, *keys) for item in budget]
+    # The answer reports the limit closest to running out (budget_headers).
+    windows = [(limiter.limiter.get_window_stats(item, *keys), item) for item in budget]
+    window, item = min(windows, key=lambda pair: (pair[0].remaining, -pair[0].reset_time))
+    g.api_budget = {"X-RateLimit-Limit": str(item.amount), "X-RateLimit-Remaining": str(window.remaining),
+                    "X-RateLimit-Reset": str(math.ceil(window.reset_time))}
+    if not all(within):
+        reset_at = max(stats.reset_time for (stats, _), ok in zip(windows, within) if not ok)
+        raise OverBudget(retry_after=max(1, math.ceil(reset_at - time.time())))
+
+
+def budget_headers(response):
+    """Every answer to a token says how much of its budget is left (X-RateLimit-Limit, -Remaining and
+    -Reset, a Unix time), refusals included."""
+    for name, value in g.get("api_budget", {}).items():
+        response.headers[name] = value
+    return response
 
 
 def _post_limit() -> str:
