@@ -1,5 +1,6 @@
 """Flask extensions, created once and bound to an app in create_app()."""
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -330,9 +331,11 @@ def loaded_instance(model, values: dict):
     return instance
 
 
-def column_attributes(model) -> list[tuple[str, str]]:
-    """(attribute, column name) for each column of `model`: what a hot read's row fills."""
-    return [(attr.key, attr.columns[0].name) for attr in model.__mapper__.column_attrs]
+@functools.cache
+def column_attributes(model) -> tuple[tuple[str, str], ...]:
+    """(attribute, column name) for each column of `model`: what a hot read's row fills. Worked out once per
+    model, on first use (touching a mapper at import would configure every mapper before all models exist)."""
+    return tuple((attr.key, attr.columns[0].name) for attr in model.__mapper__.column_attrs)
 
 
 class _HotPlan(NamedTuple):

@@ -30,23 +30,13 @@ def _statement() -> HotRead:
     return statement
 
 
-_columns: list[tuple[str, str]] = []
-
-
-def _column_names() -> list[tuple[str, str]]:
-    # Read lazily: touching the mapper at import would configure every mapper before all models exist.
-    if not _columns:
-        _columns.extend(column_attributes(User))
-    return _columns
-
-
 def load(user_id: int, token: str) -> User | None:
     """The active member with this id and session token, or None."""
     row = _statement().mapping({"user_id": user_id})
     if row is None or row["session_token"] != token or row["status"] is not MemberStatus.active:
         return None
     g.viewer_extras = {name: row[f"extra_{name}"] for name, _ in VIEWER_EXTRAS}
-    return loaded_instance(User, {key: row[column] for key, column in _column_names()})
+    return loaded_instance(User, {key: row[column] for key, column in column_attributes(User)})
 
 
 def extra(name: str, default=None):
