@@ -3,7 +3,7 @@
 import functools
 import hashlib
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (sa.orm for the session listeners below)
@@ -274,7 +274,7 @@ class HotRead:
                              for column in self.statement.selected_columns]
         plan = _HotPlan(state.statement, state.positiontup, expansion, fixed,
                         {name: process for name, process in state.processors.items() if process},
-                        result_processors)
+                        tuple((index, process) for index, process in enumerate(result_processors) if process))
         self._plans[(dialect.name, lengths)] = plan
         return plan
 
@@ -304,9 +304,16 @@ class HotRead:
             fetched = cursor.fetchall()
         finally:
             cursor.close()
-        processors = plan.result_processors
-        return [tuple(convert(value) if convert else value for convert, value in zip(processors, row))
-                for row in fetched]
+        converted = plan.converted
+        if not converted:
+            return fetched
+        rows = []
+        for row in fetched:
+            row = list(row)
+            for index, convert in converted:
+                row[index] = convert(row[index])
+            rows.append(tuple(row))
+        return rows
 
     def first(self, params: dict) -> tuple | None:
         found = self.rows(params)
@@ -317,17 +324,21 @@ class HotRead:
         return dict(zip(self.names, row)) if row is not None else None
 
 
-def loaded_instance(model, values: dict):
+def loaded_instance(model, values: dict, attach: bool = True):
     """A persistent `model` instance from a hot read's row (column attribute names to values), as the ORM's
     loader would give it but without its cost, which is more than the query's; the instance the session
-    already holds, if it holds one."""
+    already holds, if it holds one.
+
+    With `attach=False` the instance stays detached: for a row that is only read, never changed and never
+    asked for a relationship it was not given (adding it to the session walks every relationship)."""
     known = db.session.identity_map.get(db.session.identity_key(model, values["id"]))
     if known is not None:
         return known
     instance = sa.orm.attributes.manager_of_class(model).new_instance()
     instance.__dict__.update(values)
     sa.orm.make_transient_to_detached(instance)
-    db.session.add(instance)
+    if attach:
+        db.session.add(instance)
     return instance
 
 
@@ -346,7 +357,7 @@ class _HotPlan(NamedTuple):
     expansion: dict[str, list[str]]  # an IN list's name -> the names of its items
     fixed: dict
     bind_processors: dict
-    result_processors: list
+    converted: tuple[tuple[int, Callable], ...]  # (column index, result processor) for columns that need one
 
 
 # Called with each hot read's SQL before it runs (statement counts in tests; SQLAlchemy's engine events

@@ -275,6 +275,31 @@ def test_a_members_day_on_the_site_is_recorded_once(app, client, community):
     assert days.count(utcnow().date()) == 1 and len(days) == 5  # today, and the four September days of build_community
 
 
+def test_a_tokens_api_requests_are_not_a_day_on_the_site(app, client, community):
+    """The dashboard counts members' days in the browser; an integration reading with their token is not one,
+    even when a signed-in browser's cookie goes along with it."""
+    from tests.api_helpers import bearer, token_for
+
+    with app.app_context():
+        b1 = db.session.scalar(sa.select(User).where(User.email == "b1@example.org"))
+    secret = token_for(app, b1, scope="read")
+    _sign_in(client, "b1@example.org")
+
+    def days():
+        return db.session.scalars(sa.select(MemberVisit.day).where(MemberVisit.user_id == b1.id)).all()
+
+    with app.app_context():
+        db.session.execute(sa.delete(MemberVisit).where(MemberVisit.user_id == b1.id))
+        db.session.commit()
+    app.extensions["cop_member_visits"].forget(b1.id, utcnow().date())
+    assert client.get("/api/v1/practices", headers=bearer(secret)).status_code == 200
+    with app.app_context():
+        assert days() == []
+    client.get("/").close()  # the same browser on a page is a day on the site
+    with app.app_context():
+        assert days() == [utcnow().date()]
+
+
 def test_the_statement_count_does_not_grow_with_the_data(app, client, count_queries):
     counts = []
     for extra in (0, 25):

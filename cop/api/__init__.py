@@ -48,6 +48,8 @@ def init_app(app):
             # decides with the request's token (access.authenticate), which also counts the token's budget.
             view.is_public = True
             view.allows_cross_site = True
+            # A token's request, not a browser's visit: the dashboard's day-by-day use does not count it.
+            view.answers_to_token = True
     errors.RESPONDERS[PREFIX + "/"] = problems.problem_for
     cli.init_app(app)
 

@@ -8,13 +8,14 @@ token to check: the Authorization header is the proof).
 import math
 import time
 
+import sqlalchemy.orm as so
 from flask import abort, current_app, g, request
 from limits import parse_many
 from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
 from cop.api import services
 from cop.api.models import ApiToken
-from cop.extensions import READ_METHODS, limiter, utcnow
+from cop.extensions import READ_METHODS, db, limiter, utcnow
 
 DEFAULT_TOKEN_LIMIT = "120 per minute;3000 per hour"
 
@@ -39,7 +40,7 @@ def authenticate() -> None:
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if getattr(view, "open_to_all", False):
         return
-    token = services.find_token(bearer_secret())
+    token = services.find_token(bearer_secret(), attach=False)
     if token is None:
         error = NeedsToken()
         error.problem_headers = {"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'} \
@@ -61,9 +62,23 @@ def current_token() -> ApiToken:
     return g.api_token
 
 
-def caller():
-    """The member the request's token acts for (authenticate() has checked it)."""
+def caller_as_read():
+    """The token's member as read with the token, outside the session: for rules that look only at the
+    member's own columns (status, role), such as whether a kept answer may be served. Nothing is loaded
+    through it."""
     return g.api_token.user
+
+
+def caller():
+    """The member the request's token acts for (authenticate() has checked it), in the request's session
+    from the first time a view asks (a kept list answer never does)."""
+    token = g.api_token
+    user = token.user
+    if so.object_session(user) is None:
+        # The session's own instance if it has loaded this member meanwhile, else this one, added.
+        user = db.session.merge(user, load=False)
+        so.attributes.set_committed_value(token, "user", user)
+    return user
 
 
 def note_use(response):

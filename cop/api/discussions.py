@@ -8,7 +8,7 @@ from flask_smorest import abort
 
 from cop.api import v1
 from cop.api.answers import cached_answer
-from cop.api.access import caller, not_found, post_limit
+from cop.api.access import caller, caller_as_read, not_found, post_limit
 from cop.api.paging import PageArgs, page, page_schema, paginate
 from cop.api.practices import practice_or_404
 from cop.api.schemas import Line, Named, Person, Text, UTCDateTime, enum_field, site_url
@@ -142,7 +142,7 @@ def list_threads(args):
 
 def _decide_thread(thread_id: int) -> None:
     """Before a kept answer about the thread is looked up: 404 unless the caller may read it."""
-    if not talk.is_thread_visible(thread_id, caller()):
+    if not talk.is_thread_visible(thread_id, caller_as_read()):
         not_found("That thread")
 
 

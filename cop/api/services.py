@@ -65,18 +65,24 @@ def _token_statement() -> HotRead:
 _token_statements: list[HotRead] = []
 
 
-def find_token(secret: str) -> ApiToken | None:
+def find_token(secret: str, attach: bool = True) -> ApiToken | None:
     """The usable token with this secret, its member loaded; None for anything else, including the
-    tokens of members who are suspended, pending, declined or deleted (they stop at once)."""
+    tokens of members who are suspended, pending, declined or deleted (they stop at once).
+
+    With `attach=False`, token and member stay out of the session (the API's own lookup on every request:
+    a kept answer needs neither in it, and adding the member costs more than the query); the caller adds
+    the member before loading anything through it, and never changes the token."""
     if not secret or len(secret) > MAX_SECRET_LENGTH or not secret.startswith(SECRET_PREFIX):
         return None
     row = _token_statement().mapping({"secret_hash": digest(secret)})
     if row is None:
         return None
-    token = loaded_instance(ApiToken, {key: row[f"t_{column}"] for key, column in column_attributes(ApiToken)})
+    token = loaded_instance(ApiToken, {key: row[f"t_{column}"] for key, column in column_attributes(ApiToken)},
+                            attach=attach)
     if not token.is_usable or row["u_status"] is not MemberStatus.active:
         return None
-    user = loaded_instance(User, {key: row[f"u_{column}"] for key, column in column_attributes(User)})
+    user = loaded_instance(User, {key: row[f"u_{column}"] for key, column in column_attributes(User)},
+                           attach=attach)
     so.attributes.set_committed_value(token, "user", user)
     viewer.remember_extras({"content_version": row["content_version"]})
     return token

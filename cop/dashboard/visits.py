@@ -52,7 +52,8 @@ def record_visit(app, user_id: int, organization_id: int | None, day: date) -> N
 
 
 def _note_visit(response):
-    if request.endpoint in (None, "static") or not getattr(current_user, "is_authenticated", False):
+    if request.endpoint in (None, "static") or _answers_to_token(request.endpoint) \
+            or not getattr(current_user, "is_authenticated", False):
         return response
     if not current_user.is_active or current_user.is_facilitator:
         return response
@@ -61,6 +62,11 @@ def _note_visit(response):
         response.call_on_close(partial(record_visit, current_app._get_current_object(), current_user.id,
                                        current_user.organization_id, today))
     return response
+
+
+def _answers_to_token(endpoint: str) -> bool:
+    # Decided before current_user is asked for: loading the member from the cookie is most of this hook's cost.
+    return getattr(current_app.view_functions.get(endpoint), "answers_to_token", False)
 
 
 def init_app(app) -> None:
