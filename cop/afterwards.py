@@ -31,6 +31,8 @@ def init_app(app) -> None:
 
 
 def _hand_over(response):
+    if not db.session.registry.has():
+        return response  # no session, so nothing flagged (and none made just to ask)
     info = db.session.info
     for flag, (job, failure) in _JOBS.items():
         if info.pop(flag, False):

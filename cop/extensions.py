@@ -329,11 +329,13 @@ def loaded_instance(model, values: dict, attach: bool = True):
     loader would give it but without its cost, which is more than the query's; the instance the session
     already holds, if it holds one.
 
-    With `attach=False` the instance stays detached: for a row that is only read, never changed and never
-    asked for a relationship it was not given (adding it to the session walks every relationship)."""
-    known = db.session.identity_map.get(db.session.identity_key(model, values["id"]))
-    if known is not None:
-        return known
+    With `attach=False` the instance stays detached, and the request needs no session for it: for a row that
+    is only read, never changed and never asked for a relationship it was not given (adding it to the
+    session walks every relationship)."""
+    if attach:
+        known = db.session.identity_map.get(db.session.identity_key(model, values["id"]))
+        if known is not None:
+            return known
     instance = sa.orm.attributes.manager_of_class(model).new_instance()
     instance.__dict__.update(values)
     sa.orm.make_transient_to_detached(instance)
@@ -372,8 +374,9 @@ def _hot_connection():
     request (PostgreSQL's in autocommit, as SQLite's always are here: BEGIN is ours to emit)."""
     from flask import g
 
-    session = db.session()
-    if session.info.get("connected"):
+    # Asking for the session would make one: a request whose reads are all hot needs none.
+    session = db.session() if db.session.registry.has() else None
+    if session is not None and session.info.get("connected"):
         return session.connection().connection.dbapi_connection
     held = g.get(_HELD)
     if held is None:

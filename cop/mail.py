@@ -163,7 +163,8 @@ def _forget_rolled_back_mail(session):
 
 def flush_outbox() -> None:
     """Deliver right away what this unit of work committed (called at the end of requests and commands)."""
-    if db.session.info.pop("mail_ready", False):
+    # A request that made no session committed nothing (and asking would make one).
+    if db.session.registry.has() and db.session.info.pop("mail_ready", False):
         try:
             deliver_pending()
         except Exception:  # the queue keeps the messages; cron or the next request retries
