@@ -13,7 +13,7 @@ from functools import partial
 
 from flask import Flask, current_app
 
-from cop.extensions import db
+from cop.extensions import db, has_session
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ def init_app(app) -> None:
 
 
 def _hand_over(response):
-    if not db.session.registry.has():
-        return response  # no session, so nothing flagged (and none made just to ask)
+    if not has_session():
+        return response  # nothing flagged
     info = db.session.info
     for flag, (job, failure) in _JOBS.items():
         if info.pop(flag, False):

@@ -369,13 +369,18 @@ hot_read_listeners: list = []
 _HELD = "cop_hot_read_connection"
 
 
+def has_session() -> bool:
+    """Whether this request (or command) has made its database session yet: asking `db.session` for anything
+    would make one, and a request whose reads are all hot needs none."""
+    return db.session.registry.has()
+
+
 def _hot_connection():
     """The driver connection a hot read runs on: the session's once it has begun, else one held for the
     request (PostgreSQL's in autocommit, as SQLite's always are here: BEGIN is ours to emit)."""
     from flask import g
 
-    # Asking for the session would make one: a request whose reads are all hot needs none.
-    session = db.session() if db.session.registry.has() else None
+    session = db.session() if has_session() else None
     if session is not None and session.info.get("connected"):
         return session.connection().connection.dbapi_connection
     held = g.get(_HELD)

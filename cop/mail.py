@@ -22,7 +22,7 @@ import sqlalchemy.orm as so
 from flask import current_app, render_template
 from sqlalchemy import event
 
-from cop.extensions import UTCDateTime, db, enum_column, utcnow
+from cop.extensions import UTCDateTime, db, enum_column, has_session, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -163,8 +163,8 @@ def _forget_rolled_back_mail(session):
 
 def flush_outbox() -> None:
     """Deliver right away what this unit of work committed (called at the end of requests and commands)."""
-    # A request that made no session committed nothing (and asking would make one).
-    if db.session.registry.has() and db.session.info.pop("mail_ready", False):
+    # A request that made no session committed nothing.
+    if has_session() and db.session.info.pop("mail_ready", False):
         try:
             deliver_pending()
         except Exception:  # the queue keeps the messages; cron or the next request retries
