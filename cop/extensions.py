@@ -12,6 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from flask_wtf.csrf import CSRFProtect
 
 # Named constraints let Alembic's batch mode drop and recreate them on SQLite.
@@ -23,7 +24,25 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
+# Instances read before the request made its session, by identity: they join it as it is made.
+_WAITING_FOR_SESSION = "cop_waiting_for_session"
+
+
+class RequestSession(Session):
+    """A request's (or command's) session. Instances read without one (`joins_session`) join it as it is
+    made, so they are persistent wherever code can tell."""
+
+    def __init__(self, db, **kwargs):
+        super().__init__(db, **kwargs)
+        from flask import g, has_app_context
+
+        if has_app_context():
+            for instance in g.pop(_WAITING_FOR_SESSION, {}).values():
+                self.add(instance)
+
+
+db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+                session_options={"class_": RequestSession})
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -342,6 +361,29 @@ def loaded_instance(model, values: dict, attach: bool = True):
     if attach:
         db.session.add(instance)
     return instance
+
+
+# A view attribute: the view may be served without a database session (from hot reads and the page cache),
+# so the signed-in member it loads joins the session only if the request makes one.
+SESSION_ON_DEMAND = "cop_session_on_demand"
+
+
+def joins_session(model, values: dict):
+    """`loaded_instance`, attached at once if the request has made its session, else as soon as it makes
+    one: a request answered from hot reads alone then pays for no session. Until then the instance gives
+    its columns only; `open_session()` first where code may load through it."""
+    if has_session():
+        return loaded_instance(model, values)
+    from flask import g
+
+    instance = loaded_instance(model, values, attach=False)
+    g.setdefault(_WAITING_FOR_SESSION, {})[(model, values["id"])] = instance
+    return instance
+
+
+def open_session() -> None:
+    """Make the request's session now, if it has none: whatever waits for it (`joins_session`) joins it."""
+    db.session()
 
 
 @functools.cache

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from cop.auth.models import Role
 from cop.cache import fragments, versions
 from cop.extensions import db
+from cop.discussions.models import ThreadRead
 from cop.notifications.models import Notification
 from cop.practices import services, viewcounts
 from cop.practices.models import Practice
@@ -295,6 +296,35 @@ def _thread_with_reply(app, asker, replier):
         reply = discussions.add_reply(thread, db.session.merge(replier), "Our HR budget covers them.", None)
         db.session.commit()
         return thread.id, reply.id
+
+
+def test_a_page_from_the_cache_makes_no_database_session_and_a_session_made_later_holds_the_member(
+        app, login, make_user, practice):
+    from flask import request_tearing_down
+    from flask_login import current_user
+
+    from cop.extensions import has_session
+
+    asker, replier, reader = make_user(name="Asha Asker"), make_user(name="Remy Replier"), make_user(name="Rae Reader")
+    thread_id, _ = _thread_with_reply(app, asker, replier)
+    sessions = []
+
+    def note(sender, **extra):
+        # Whether the request made a session and, if it did, whether the member is in it.
+        sessions.append(has_session() and sa.inspect(current_user._get_current_object()).persistent)
+
+    client = app.test_client()
+    login(reader, client=client)
+    with request_tearing_down.connected_to(note, app):
+        client.get(f"/discussions/{thread_id}")  # the first view marks the thread read: it writes
+        assert sessions == [True]
+        for path in ("/practices/", f"/practices/{practice.id}", "/", "/discussions/", f"/discussions/{thread_id}"):
+            client.get(path)  # the cache is warm once this has been rendered
+            sessions.clear()
+            assert client.get(path).status_code == 200
+            assert sessions == [False], path
+    with app.app_context():
+        assert db.session.get(ThreadRead, (reader.id, thread_id)) is not None
 
 
 def test_a_shared_thread_page_gives_each_member_their_own_buttons(app, login, make_user):

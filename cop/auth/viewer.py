@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import g
+from flask import current_app, g, request
 
 from cop.auth.models import MemberStatus, User
-from cop.extensions import HotRead, column_attributes, loaded_instance
+from cop.extensions import SESSION_ON_DEMAND, HotRead, column_attributes, joins_session, loaded_instance
 
 # (name, function (users.id column) -> scalar SQL expression); each value lands in g.viewer_extras[name].
 VIEWER_EXTRAS: list[tuple[str, Callable]] = []
@@ -36,7 +36,13 @@ def load(user_id: int, token: str) -> User | None:
     if row is None or row["session_token"] != token or row["status"] is not MemberStatus.active:
         return None
     g.viewer_extras = {name: row[f"extra_{name}"] for name, _ in VIEWER_EXTRAS}
-    return loaded_instance(User, {key: row[column] for key, column in column_attributes(User)})
+    values = {key: row[column] for key, column in column_attributes(User)}
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if getattr(view, SESSION_ON_DEMAND, False):
+        # Making a session, adding the member to it and closing it cost a page served from the cache about
+        # a sixth of its time.
+        return joins_session(User, values)
+    return loaded_instance(User, values)
 
 
 def extra(name: str, default=None):

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from cop.auth import viewer
 from cop.cache import versions
+from cop.extensions import SESSION_ON_DEMAND, open_session
 from cop.text import without_bidi_controls
 
 # What a fragment holds instead of the viewer's CSRF token; nh3 strips comments from member content and
@@ -99,6 +100,7 @@ def cached_page(view):
     """Mark a view that serves fragments from the cache. Only marked views are cached (any other view that
     calls `cached` renders afresh), and the differential test covers every marked route."""
     setattr(view, CACHED_PAGE, True)
+    setattr(view, SESSION_ON_DEMAND, True)
     return view
 
 
@@ -158,12 +160,14 @@ def cached_titled(key: tuple, render: Callable[[], tuple[str, str]]) -> tuple[st
     The caller has already decided that the viewer may see the page, and `key` names everything the
     render depends on; `render` itself decides nothing about who may see what."""
     if not _caching():
+        open_session()
         title, html = render()
         return title, Fragment(_without_token(str(html)))
     full_key = (content_version(), *key)
     cache = store()
     stored = cache.get(full_key)
     if stored is None:
+        open_session()  # a render may load through the viewer (see SESSION_ON_DEMAND)
         title, html = render()
         stored = (str(title), Fragment(ascii_html(_without_token(str(html)))))
         cache.put(full_key, stored)
@@ -439,6 +443,7 @@ def page(title: str, main: str, **values) -> str:
     main_html = str(personal(main, **values))
     key = layout_key() if _caching() and "_flashes" not in session else None
     if key is None:
+        open_session()
         return render_template(PAGE_TEMPLATE, title=title, main=Markup(main_html))
     shell = cached(key, lambda: render_template(PAGE_TEMPLATE, title=slot("title"), main=slot("main")))
     # The main part goes in as a value, so nothing in it is taken for a placeholder.
