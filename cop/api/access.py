@@ -8,14 +8,13 @@ token to check: the Authorization header is the proof).
 import math
 import time
 
-import sqlalchemy.orm as so
 from flask import abort, current_app, g, request
 from limits import parse_many
 from werkzeug.exceptions import Forbidden, TooManyRequests, Unauthorized
 
 from cop.api import services
 from cop.api.models import ApiToken
-from cop.extensions import READ_METHODS, db, limiter, utcnow
+from cop.extensions import READ_METHODS, limiter, open_session, utcnow
 
 DEFAULT_TOKEN_LIMIT = "120 per minute;3000 per hour"
 
@@ -70,15 +69,10 @@ def caller_as_read():
 
 
 def caller():
-    """The member the request's token acts for (authenticate() has checked it), in the request's session
-    from the first time a view asks (a kept list answer never does)."""
-    token = g.api_token
-    user = token.user
-    if so.object_session(user) is None:
-        # The session's own instance if it has loaded this member meanwhile, else this one, added.
-        user = db.session.merge(user, load=False)
-        so.attributes.set_committed_value(token, "user", user)
-    return user
+    """The member the request's token acts for (authenticate() has checked it), in the request's session,
+    which is made the first time a view asks (a kept list answer never does)."""
+    open_session()
+    return g.api_token.user
 
 
 def note_use(response):

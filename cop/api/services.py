@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 from cop.auth.models import MemberStatus, User
 from cop.cache import versions
 from cop.auth import viewer
-from cop.extensions import HotRead, column_attributes, db, loaded_instance, utcnow
+from cop.extensions import HotRead, column_attributes, db, joins_session, loaded_instance, utcnow
 from cop.api.models import ApiToken, TokenScope
 
 SECRET_PREFIX = "cop_"
@@ -69,9 +69,9 @@ def find_token(secret: str, attach: bool = True) -> ApiToken | None:
     """The usable token with this secret, its member loaded; None for anything else, including the
     tokens of members who are suspended, pending, declined or deleted (they stop at once).
 
-    With `attach=False`, token and member stay out of the session (the API's own lookup on every request:
-    a kept answer needs neither in it, and adding the member costs more than the query); the caller adds
-    the member before loading anything through it, and never changes the token."""
+    With `attach=False` (the API's own lookup on every request, where a kept answer needs no session) the
+    token stays out of the session and is never changed, and the member joins the session only if the
+    request makes one (`extensions.joins_session`)."""
     if not secret or len(secret) > MAX_SECRET_LENGTH or not secret.startswith(SECRET_PREFIX):
         return None
     row = _token_statement().mapping({"secret_hash": digest(secret)})
@@ -81,8 +81,8 @@ def find_token(secret: str, attach: bool = True) -> ApiToken | None:
                             attach=attach)
     if not token.is_usable or row["u_status"] is not MemberStatus.active:
         return None
-    user = loaded_instance(User, {key: row[f"u_{column}"] for key, column in column_attributes(User)},
-                           attach=attach)
+    values = {key: row[f"u_{column}"] for key, column in column_attributes(User)}
+    user = loaded_instance(User, values) if attach else joins_session(User, values)
     so.attributes.set_committed_value(token, "user", user)
     viewer.remember_extras({"content_version": row["content_version"]})
     return token
