@@ -327,6 +327,31 @@ def test_a_page_from_the_cache_makes_no_database_session_and_a_session_made_late
         assert db.session.get(ThreadRead, (reader.id, thread_id)) is not None
 
 
+def test_a_cached_render_may_load_through_the_member_read_without_a_session(app, login, member):
+    """A cached page's member is read without a session; a render that loads through them before anything
+    else (their organization) still works, with the cache on and off."""
+    from flask_login import current_user
+
+    from cop.auth.models import User
+
+    @app.get("/organization-of-the-member")
+    @fragments.cached_page
+    def organization_of_the_member():
+        main = fragments.cached(("organization-of-the-member", current_user.id),
+                                lambda: f"<p>{current_user.organization.name}</p>")
+        return fragments.page("Your organization", main)
+
+    with app.app_context():
+        name = db.session.get(User, member.id).organization.name
+    client = app.test_client()
+    login(member, client=client)
+    for caching in (True, False):
+        app.config["COP_FRAGMENT_CACHE"] = caching
+        page = client.get("/organization-of-the-member")
+        assert page.status_code == 200, caching
+        assert f"<p>{name}</p>" in page.get_data(as_text=True)
+
+
 def test_a_shared_thread_page_gives_each_member_their_own_buttons(app, login, make_user):
     asker, replier, reader = make_user(name="Asha Asker"), make_user(name="Remy Replier"), make_user(name="Rae Reader")
     thread_id, reply_id = _thread_with_reply(app, asker, replier)
