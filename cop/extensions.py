@@ -349,8 +349,8 @@ def loaded_instance(model, values: dict, attach: bool = True):
     already holds, if it holds one.
 
     With `attach=False` the instance stays detached, and the request needs no session for it: for a row that
-    is only read, never changed and never asked for a relationship it was not given (adding it to the
-    session walks every relationship)."""
+    is only read, never changed and never asked for a relationship it was not given (`joins_session` attaches
+    it later, when the request makes a session)."""
     if attach:
         known = db.session.identity_map.get(db.session.identity_key(model, values["id"]))
         if known is not None:

@@ -1,6 +1,7 @@
 """What makes a shared discussion page one member's: unread and "New" marks, helpful buttons pressed, what
 they follow, and the thread's state they are shown it in. The services hold the rules; this fills pages."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -73,29 +74,23 @@ class ThreadState:
         return self.read_at is None or self.last_activity_at > self.read_at
 
 
+@functools.cache  # built once: every thread view runs it
 def _thread_state_statement() -> HotRead:
-    # Built once: every thread view runs it.
-    if not _thread_state_cache:
-        t, user_id, thread_id = Thread.__table__.c, sa.bindparam("user_id"), sa.bindparam("thread_id")
-        n = Notification.__table__.c
-        read_at = (sa.select(ThreadRead.read_at)
-                   .where(ThreadRead.user_id == user_id, ThreadRead.thread_id == t.id).scalar_subquery())
-        following = sa.exists().where(Follow.user_id == user_id, Follow.thread_id == t.id)
-        noticed = sa.exists().where(n.user_id == user_id, n.read_at.is_(None),
-                                    points_into_thread(n.url, sa.bindparam("url"), sa.bindparam("replies_url"),
-                                                        sa.bindparam("replies_url_length", type_=sa.Integer)))
-        # The replies this member marked helpful, as "12,40": one statement for the page, not two.
-        marked = (sa.select(sa.func.aggregate_strings(sa.cast(ReplyHelpfulMark.reply_id, sa.String), ","))
-                  .select_from(ReplyHelpfulMark).join(Reply, Reply.id == ReplyHelpfulMark.reply_id)
-                  .where(ReplyHelpfulMark.user_id == user_id, Reply.thread_id == thread_id).scalar_subquery())
-        _thread_state_cache.append(HotRead(
-            sa.select(t.hidden_at, t.merged_into_id, t.last_activity_at, read_at.label("read_at"),
-                      following.label("following"), noticed.label("noticed"), marked.label("marked"))
-            .where(t.id == thread_id)))
-    return _thread_state_cache[0]
-
-
-_thread_state_cache: list = []
+    t, user_id, thread_id = Thread.__table__.c, sa.bindparam("user_id"), sa.bindparam("thread_id")
+    n = Notification.__table__.c
+    read_at = (sa.select(ThreadRead.read_at)
+               .where(ThreadRead.user_id == user_id, ThreadRead.thread_id == t.id).scalar_subquery())
+    following = sa.exists().where(Follow.user_id == user_id, Follow.thread_id == t.id)
+    noticed = sa.exists().where(n.user_id == user_id, n.read_at.is_(None),
+                                points_into_thread(n.url, sa.bindparam("url"), sa.bindparam("replies_url"),
+                                                    sa.bindparam("replies_url_length", type_=sa.Integer)))
+    # The replies this member marked helpful, as "12,40": one statement for the page, not two.
+    marked = (sa.select(sa.func.aggregate_strings(sa.cast(ReplyHelpfulMark.reply_id, sa.String), ","))
+              .select_from(ReplyHelpfulMark).join(Reply, Reply.id == ReplyHelpfulMark.reply_id)
+              .where(ReplyHelpfulMark.user_id == user_id, Reply.thread_id == thread_id).scalar_subquery())
+    return HotRead(sa.select(t.hidden_at, t.merged_into_id, t.last_activity_at, read_at.label("read_at"),
+                             following.label("following"), noticed.label("noticed"), marked.label("marked"))
+                   .where(t.id == thread_id))
 
 
 def thread_state(thread_id: int, user) -> ThreadState | None:
@@ -103,8 +98,8 @@ def thread_state(thread_id: int, user) -> ThreadState | None:
     it and helpful marks in it: one statement."""
     url = site_path("discussions.detail", thread_id=thread_id)
     replies_url = f"{url}/replies/"
-    row = _thread_state_statement().first({"user_id": user.id, "thread_id": thread_id, "url": url, "replies_url": replies_url,
-                       "replies_url_length": len(replies_url)})
+    row = _thread_state_statement().first({"user_id": user.id, "thread_id": thread_id, "url": url,
+                                           "replies_url": replies_url, "replies_url_length": len(replies_url)})
     if row is None:
         return None
     hidden_at, merged_into_id, last_activity_at, read_at, following, noticed, marked = row
